@@ -1,0 +1,116 @@
+"""How a single figure reads on screen: qualifier, number at its stated precision, unit,
+estimate flag, period, source line, confidence badge.
+
+Pure functions of a value row (a ``pandas.Series`` from ``Dataset.values``) and the
+dataset's metadata; used by KPI cards, chart labels, tables and exports alike, so a figure
+reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from . import fmt
+from .i18n import pick, t
+
+QUALIFIER_SIGN = {"": "", ">": ">", "<": "<", "~": "~"}
+
+
+def number_text(row: pd.Series, lang: str) -> str:
+    """The number with its qualifier, at the precision stated: ``>31``, ``8,58``, ``~2,7``."""
+    return QUALIFIER_SIGN.get(row["qualifier"], "") + fmt.number(row["value_text"], lang)
+
+
+def value_text(row: pd.Series, indicator, lang: str) -> str:
+    """The figure as a KPI shows it: ``>31 tỷ USD``, ``8,58%/năm``, ``8/63``.
+
+    Ranks read ``8/63``; percent-like units attach without a space.
+    """
+    num = number_text(row, lang)
+    if indicator.kind == "rank":
+        total = row.get("rank_of")
+        return f"{num}/{int(total)}" if pd.notna(total) else num
+    unit = pick(indicator.unit, lang)
+    if unit.startswith("%"):
+        return f"{num}{unit}"
+    return f"{num} {unit}" if unit else num
+
+
+def flags(row: pd.Series, lang: str) -> list[str]:
+    """Short labels a reader must see next to the figure (estimate, inferred period, derived)."""
+    out = []
+    if row.get("estimate"):
+        out.append(t("figure.estimate", lang))
+    if row.get("period_inferred"):
+        out.append(t("figure.period_inferred", lang))
+    if row.get("derived"):
+        out.append(t("figure.derived", lang))
+    if row.get("confidence") == "low":
+        out.append(t("figure.low_confidence", lang))
+    return out
+
+
+def period_text(period: str, lang: str) -> str:
+    """``2021-2023`` -> ``2021–2023``; ``2023-H1`` -> ``6 tháng đầu 2023``."""
+    if period.endswith(("-H1", "-H2")):
+        year, half = period.split("-")
+        return t(f"period.{half.lower()}", lang, year=year)
+    if len(period) == 9 and period[4] == "-":
+        return period.replace("-", "–")
+    return period
+
+
+def source_text(source, lang: str, with_link: bool = False) -> str:
+    """``producer, date: title`` (plus the link in Markdown when ``with_link``)."""
+    if source is None:
+        return t("figure.source_unknown", lang)
+    parts = source.producer
+    if source.date:
+        parts += f" ({source.date})"
+    text = f"{parts}: {source.title}"
+    if with_link and source.url:
+        text = f"[{escape_md(text)}]({source.url})"
+    elif with_link:
+        text = escape_md(text)
+    return text
+
+
+def sources_line(ds, source_ids: Iterable[str], lang: str, with_link: bool = False) -> str:
+    """``Nguồn: A; B`` for the distinct sources behind a chart or a card."""
+    ids = list(dict.fromkeys(s for s in source_ids if s))
+    texts = [source_text(ds.sources.get(s), lang, with_link) for s in ids]
+    return t("figure.sources", lang, sources="; ".join(texts)) if texts else t("figure.source_unknown", lang)
+
+
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>$~"
+
+
+def escape_md(text: str) -> str:
+    """Escape Markdown so text from ``data/`` is shown as written, never as markup."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def figure_record(ds, row: pd.Series, lang: str) -> dict:
+    """A flat, display-ready record of one figure (tables and exports use this)."""
+    ind = ds.indicators[row["indicator"]]
+    prov = ds.provinces.get(row["province"])
+    src = ds.sources.get(row["source"])
+    return {
+        "province": pick(prov.name, lang) if prov else row["province"],
+        "indicator": pick(ind.title, lang),
+        "period": row["period"],
+        "value": row["value_text"],
+        "display": value_text(row, ind, lang),
+        "qualifier": row["qualifier"],
+        "estimate": bool(row["estimate"]),
+        "unit": pick(ind.unit, lang),
+        "scope": row.get("scope", ""),
+        "rank_of": "" if pd.isna(row.get("rank_of")) else str(int(row["rank_of"])),
+        "confidence": row["confidence"],
+        "source": src.title if src else row["source"],
+        "source_producer": src.producer if src else "",
+        "source_url": (src.url or "") if src else "",
+        "note": row.get("note", ""),
+    }

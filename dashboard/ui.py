@@ -1,0 +1,521 @@
+"""Streamlit rendering shared by the router and the pages.
+
+Pages stay thin: ``ctx = ui.context()`` gives the configuration, the dataset and the
+view; the ``render_*`` helpers turn the pure builders' output into elements. Figures are
+built by :mod:`dashboard.charts` (pure), numbers formatted by :mod:`dashboard.present`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from . import charts, export
+from .compare import ABSOLUTE, MODES, difference, normalise, pair_for_concept
+from .config import Config, get_config
+from .data import DATA_FILES, GEO_DIR, Dataset, load_dataset
+from .i18n import pick, t
+from .present import escape_md, flags, period_text, sources_line, value_text
+from .state import PARAMS, View, parse_view, permalink, view_params
+
+CSS = """
+<style>
+  html, body, [class*="st-"] { font-size: 18px; }
+  [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
+  [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+  [data-testid="stCaptionContainer"] { font-size: 0.95rem; color: #333; }
+  h1 { font-size: 2.3rem !important; }
+  .block-container { padding-top: 2.5rem; max-width: 1500px; }
+  @media (max-width: 640px) {
+    html, body, [class*="st-"] { font-size: 16px; }
+    [data-testid="stMetricValue"] { font-size: 1.8rem; }
+    .block-container { padding-left: 0.8rem; padding-right: 0.8rem; }
+  }
+</style>
+"""
+
+
+# ----------------------------------------------------------------------------- data
+
+def _signature(data_dir: Path) -> tuple:
+    """Cheap change detector: (name, mtime, size) of every data file."""
+    paths = [data_dir / n for n in DATA_FILES.values()] + sorted((data_dir / GEO_DIR).glob("*.geojson"))
+    sig = []
+    for p in paths:
+        try:
+            s = p.stat()
+            sig.append((p.name, s.st_mtime_ns, s.st_size))
+        except OSError:
+            sig.append((p.name, 0, 0))
+    return tuple(sig)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(data_dir: str, signature: tuple) -> Dataset:  # noqa: ARG001 - signature is the cache key
+    return load_dataset(data_dir)
+
+
+def data_dir(cfg: Config) -> Path:
+    """The data folder: ``DASHBOARD_DATA_DIR`` (deployments, tests) or config.yaml's."""
+    env = os.environ.get("DASHBOARD_DATA_DIR")
+    return Path(env) if env else cfg.data_path
+
+
+def dataset(cfg: Config | None = None) -> Dataset:
+    """The dataset, loaded once per content change for all sessions."""
+    cfg = cfg or get_config()
+    path = data_dir(cfg)
+    return _load(str(path), _signature(path))
+
+
+# ----------------------------------------------------------------------------- view state
+
+@dataclass
+class Context:
+    cfg: Config
+    ds: Dataset
+    view: View
+
+    @property
+    def lang(self) -> str:
+        return self.view.lang
+
+
+def _query_params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def _current_view(cfg: Config, ds: Dataset) -> View:
+    """The session's view; re-read from the URL when the URL changed from outside."""
+    ss = st.session_state
+    qp = _query_params()
+    flat = {k: ",".join(v) for k, v in qp.items() if k in PARAMS}
+    if "_view" not in ss or flat != ss.get("_written"):
+        view = parse_view(qp, ds, cfg.app.default_provinces, cfg.app.default_language)
+        ss["_view"] = view
+        ss["_notices"] = list(view.notices)
+    return ss["_view"]
+
+
+def update_view(**changes) -> None:
+    """Change the session's view (from a widget callback or a page)."""
+    st.session_state["_view"] = st.session_state["_view"].with_(**changes)
+
+
+def write_url(view: View) -> None:
+    params = view_params(view)
+    if {k: ",".join(v) for k, v in _query_params().items()} != params:
+        st.query_params.from_dict(params)
+    st.session_state["_written"] = params
+
+
+def context() -> Context:
+    """Configuration, dataset and view of the current run (set up by ``app.py``)."""
+    cfg = get_config()
+    ds = dataset(cfg)
+    if "_view" not in st.session_state:
+        _current_view(cfg, ds)
+    return Context(cfg, ds, st.session_state["_view"])
+
+
+def _sync(widget_key: str, field: str, cast=None) -> None:
+    value = st.session_state[widget_key]
+    if value is None or value == []:
+        return
+    update_view(**{field: cast(value) if cast else value})
+
+
+def bound(widget, key: str, field: str, current, cast=None, **kwargs):
+    """Render ``widget`` showing ``current`` and writing changes back to the view."""
+    if st.session_state.get(key) != current:
+        st.session_state[key] = current
+    return widget(key=key, on_change=_sync, args=(key, field, cast), **kwargs)
+
+
+# ----------------------------------------------------------------------------- app shell
+
+def run_app() -> None:
+    """The router: pages from config.yaml, the shared sidebar, banner and footer."""
+    cfg = get_config()
+    st.set_page_config(page_title="So sánh tỉnh", page_icon=":material/compare_arrows:", layout="wide")
+    ds = dataset(cfg)
+    view = _current_view(cfg, ds)
+    lang = view.lang
+
+    pages = [st.Page(e.file, title=pick(e.title, lang), icon=e.icon, url_path=e.url_path,
+                     default=e.default) for e in cfg.pages]
+    nav = st.navigation(pages)
+    st.html(CSS)
+    _sidebar(cfg, ds, view)
+    view = st.session_state["_view"]
+    _banner(ds, view.lang)
+    _notices(view.lang)
+    nav.run()
+    view = st.session_state["_view"]
+    _footer(ds, view.lang)
+    write_url(view)
+
+
+def _sidebar(cfg: Config, ds: Dataset, view: View) -> None:
+    with st.sidebar:
+        bound(st.segmented_control, "w_lang", "lang", view.lang, label=t("sidebar.language", view.lang),
+              options=["vi", "en"], format_func=lambda c: {"vi": "Tiếng Việt", "en": "English"}[c],
+              required=True)
+        lang = st.session_state["_view"].lang
+        options = [p for p, prov in ds.provinces.items()
+                   if prov.vintage == "2024" and not ds.rows(provinces=[p]).empty]
+        bound(st.multiselect, "w_provinces", "provinces", list(view.provinces),
+              label=t("sidebar.provinces", lang), options=options,
+              format_func=lambda p: pick(ds.provinces[p].name, lang), max_selections=4)
+
+
+def _banner(ds: Dataset, lang: str) -> None:
+    if ds.errors or ds.stale_files:
+        files = sorted({p.file for p in ds.errors} | set(ds.stale_files))
+        st.warning(t("health.banner", lang, n=len(ds.errors), files=", ".join(files)),
+                   icon=":material/report:")
+
+
+def _notices(lang: str) -> None:
+    for param, given in st.session_state.get("_notices", []):
+        st.info(t("state.invalid_param", lang, param=param, value=escape_md(given)),
+                icon=":material/link_off:")
+
+
+def _footer(ds: Dataset, lang: str) -> None:
+    st.divider()
+    meta = ds.meta
+    if meta is not None:
+        st.caption(t("footer.dataset", lang, title=pick(meta.title, lang), version=meta.version,
+                     updated=meta.updated.strftime("%d/%m/%Y") if lang == "vi" else meta.updated.isoformat()))
+    st.caption(t("footer.licence", lang))
+
+
+def page_header(ctx: Context, page_id: str, intro_key: str | None = None) -> None:
+    entry = ctx.cfg.page(page_id)
+    st.title(pick(entry.title, ctx.lang))
+    if intro_key:
+        st.caption(t(intro_key, ctx.lang))
+
+
+def share_box(ctx: Context, page_id: str) -> None:
+    """Copy-link control (every parameter explicit) and a QR code of the link."""
+    import segno
+
+    entry = ctx.cfg.page(page_id)
+    link = permalink(str(st.context.url or ""), entry.url_path, ctx.view)
+    with st.sidebar.expander(t("share.title", ctx.lang), icon=":material/share:"):
+        st.caption(t("share.hint", ctx.lang))
+        st.code(link, language=None, wrap_lines=True)
+        buf = __import__("io").BytesIO()
+        segno.make(link, error="m").save(buf, kind="png", scale=5, border=2)
+        st.image(buf.getvalue(), caption=t("share.qr", ctx.lang), width=180)
+
+
+# ----------------------------------------------------------------------------- figures
+
+def kpi_card(ctx: Context, row: pd.Series | None, province: str, mode: str = ABSOLUTE,
+             delta: str | None = None) -> None:
+    """One province's figure: value with qualifier and unit, period, flags, source."""
+    ds, lang = ctx.ds, ctx.lang
+    name = pick(ds.provinces[province].name, lang) if province in ds.provinces else province
+    with st.container(border=True):
+        if row is None:
+            st.metric(name, t("figure.missing", lang))
+            st.caption(t("figure.missing_hint", lang))
+            return
+        ind = ds.indicators[row["indicator"]]
+        shown = value_text(row, ind, lang)
+        caption = [f"{pick(ind.short, lang)} · {period_text(row['period'], lang)}"]
+        if mode != ABSOLUTE:
+            norm = normalise(ds, row, mode)
+            if norm.value is not None:
+                from . import fmt
+
+                shown = "≈" + fmt.number(norm.value, lang, 2) + " " + t(f"mode.unit.{mode}", lang,
+                                                                         unit=pick(ind.unit, lang))
+                caption.append(t("figure.computed", lang, inputs=", ".join(
+                    f"{value_text(r, ds.indicators[r['indicator']], lang)} ({r['period']})" for r in norm.inputs)))
+                caption.append(sources_line(ds, [r["source"] for r in norm.inputs], lang))
+            else:
+                caption.append(t(f"mode.reason.{norm.reason}", lang))
+        st.metric(name, shown, delta=delta, delta_color="off")
+        badges = flags(row, lang)
+        if badges:
+            st.markdown(" ".join(f":orange-badge[{escape_md(b)}]" for b in badges))
+        st.caption(" · ".join(escape_md(c) for c in caption))
+        if row.get("scope"):
+            st.caption(t("figure.scope", lang, scope=escape_md(row["scope"])))
+        src = ds.sources.get(row["source"])
+        with st.popover(t("figure.details", lang), icon=":material/info:"):
+            st.markdown(f"**{escape_md(pick(ind.title, lang))}**")
+            st.write(pick(ind.description, lang))
+            st.markdown(sources_line(ds, [row["source"]], lang, with_link=True))
+            if src is not None:
+                st.caption(t("figure.source_kind", lang, kind=t(f"source_kind.{src.kind}", lang),
+                             confidence=t(f"confidence.{row['confidence']}", lang)))
+            if row.get("note"):
+                st.caption(escape_md(row["note"]))
+            if row.get("derivation"):
+                st.caption(t("figure.derivation", lang, text=escape_md(row["derivation"])))
+
+
+def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bool = True,
+                  key: str = "") -> None:
+    """Cards for one concept; one chart when the figures are comparable, else a note why."""
+    ds, lang, provinces = ctx.ds, ctx.lang, ctx.view.provinces
+    comp = pair_for_concept(ds, concept, provinces)
+    if not comp.present:
+        return
+    first = next(iter(comp.present.values()))
+    ind = ds.indicators[first["indicator"]]
+    st.subheader(pick(ind.title, lang))
+    cols = st.columns(len(provinces))
+    delta_text = None
+    if comp.comparable and len(provinces) == 2 and mode == ABSOLUTE and ind.kind != "rank":
+        diff = difference(comp, provinces[0], provinces[1])
+        if diff is not None:
+            from . import fmt
+
+            delta_text = t("figure.difference", lang, value=fmt.number(diff, lang, None),
+                           other=pick(ds.provinces[provinces[1]].name, lang))
+    for i, (col, pid) in enumerate(zip(cols, provinces)):
+        with col:
+            kpi_card(ctx, comp.rows.get(pid), pid, mode, delta_text if i == 0 else None)
+    if comp.comparable:
+        if chart:
+            fig = charts.bar_comparison(ds, comp, ctx.cfg, lang, mode)
+            st.plotly_chart(fig, config=charts.chart_config(f"{concept}-{first['period']}"),
+                            key=f"bar-{key}{concept}")
+            st.caption(escape_md(charts.chart_sources(ds, comp.present.values(), lang)))
+    else:
+        st.info(comparability_note(ctx, comp), icon=":material/compare_arrows:")
+
+
+def comparability_note(ctx: Context, comp) -> str:
+    ds, lang = ctx.ds, ctx.lang
+    parts = []
+    for reason in comp.reasons:
+        if reason == "missing":
+            missing = [pick(ds.provinces[p].name, lang) for p, r in comp.rows.items() if r is None]
+            parts.append(t("compare.reason.missing", lang, provinces=", ".join(missing)))
+        else:
+            parts.append(t(f"compare.reason.{reason}", lang))
+    return t("compare.not_comparable", lang) + " " + " ".join(parts)
+
+
+def mode_control(ctx: Context) -> str:
+    """Absolute / per 1,000 inhabitants / per km², bound to the view."""
+    bound(st.segmented_control, "w_mode", "mode", ctx.view.mode, label=t("mode.label", ctx.lang),
+          options=list(MODES), format_func=lambda m: t(f"mode.{m}", ctx.lang), required=True,
+          help=t("mode.help", ctx.lang))
+    return st.session_state["_view"].mode
+
+
+def figures_table(ctx: Context, rows: pd.DataFrame, key: str, title_key: str = "table.all_figures") -> None:
+    """The accessible table of figures, with CSV and XLSX downloads of exactly these rows."""
+    lang = ctx.lang
+    table = export.figures_frame(ctx.ds, rows, lang)
+    with st.expander(t(title_key, lang, n=len(table)), icon=":material/table:"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        c1, c2 = st.columns(2)
+        c1.download_button(t("export.csv", lang), data=lambda: export.to_csv_bytes(table),
+                           file_name=f"{key}.csv", mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+        c2.download_button(t("export.xlsx", lang), data=lambda: export.to_xlsx_bytes(table, key),
+                           file_name=f"{key}.xlsx", key=f"xlsx-{key}", icon=":material/download:",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def topic_page(page_id: str) -> None:
+    """A comparison page for the topics configured under ``topic_pages`` in config.yaml."""
+    ctx = context()
+    ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
+    spec = cfg.topic_pages[page_id]
+    page_header(ctx, page_id, f"intro.{page_id}")
+    share_box(ctx, page_id)
+    mode = mode_control(ctx)
+    topic_rows = ds.rows(provinces=ctx.view.provinces)
+    topic_rows = topic_rows[topic_rows["topic"].isin(spec.topics)]
+    if topic_rows.empty:
+        st.info(t("figure.no_data_topic", lang))
+        return
+    concepts = [i.concept for i in ds.indicators.values() if i.topic in spec.topics]
+    for concept in dict.fromkeys(concepts):
+        concept_block(ctx, concept, mode=mode, key=page_id)
+
+    for comp in spec.compositions:
+        for i, pid in enumerate(ctx.view.provinces):
+            fig, note = charts.composition(ds, comp.total, comp.parts, pid, cfg, lang)
+            if fig is None:
+                continue
+            st.plotly_chart(fig, config=charts.chart_config(f"{comp.total}-{pid}"), key=f"comp-{comp.total}-{pid}")
+            rows = ds.rows([comp.total] + comp.parts, [pid])
+            st.caption(escape_md(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang)))
+            if note:
+                st.caption(note)
+
+    series = [i.id for i in ds.indicators.values() if i.topic in spec.topics]
+    for ind_id in series:
+        fig = charts.time_series(ds, ind_id, ctx.view.provinces, cfg, lang)
+        if fig is None:
+            continue
+        st.plotly_chart(fig, config=charts.chart_config(f"{ind_id}-series"), key=f"ts-{ind_id}")
+        rows = ds.rows(ind_id, ctx.view.provinces)
+        st.caption(escape_md(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang)))
+    figures_table(ctx, topic_rows.sort_values(["indicator", "province", "year_end"]), key=page_id)
+
+
+# ----------------------------------------------------------------------------- pages
+
+def _basics(ctx: Context, pid: str) -> None:
+    ds, lang = ctx.ds, ctx.lang
+    prov = ds.provinces[pid]
+    with st.container(border=True):
+        st.subheader(pick(prov.name, lang))
+        facts = []
+        if prov.capital:
+            facts.append(t("overview.capital", lang, capital=escape_md(pick(prov.capital, lang))))
+        if prov.gso_code:
+            facts.append(t("overview.gso", lang, code=prov.gso_code))
+        st.caption(" · ".join(facts))
+        c1, c2 = st.columns(2)
+        for col, ind_id in ((c1, "area"), (c2, "population")):
+            row = ds.latest(pid, ind_id) if ind_id in ds.indicators else None
+            with col:
+                if row is None:
+                    st.metric(t(f"overview.{ind_id}", lang), t("figure.missing", lang))
+                    continue
+                ind = ds.indicators[ind_id]
+                st.metric(t(f"overview.{ind_id}", lang), value_text(row, ind, lang))
+                st.caption(f"{period_text(row['period'], lang)} · "
+                           + escape_md(sources_line(ds, [row['source']], lang)))
+        st.caption(t("overview.vintage", lang))
+        if prov.merger and prov.merger.into in ds.provinces:
+            m = prov.merger
+            partners = ", ".join(pick(ds.provinces[w].name, lang) if w in ds.provinces else w for w in m.with_)
+            st.info(t("overview.merger", lang, name=pick(prov.name, lang), partners=partners,
+                      into=pick(ds.provinces[m.into].name, lang), resolution=m.resolution,
+                      adopted=m.adopted.strftime("%d/%m/%Y"), effective=m.effective.strftime("%d/%m/%Y")),
+                    icon=":material/merge:")
+
+
+def overview_page() -> None:
+    """Tổng quan: basics per province, then one headline figure per topic."""
+    ctx = context()
+    page_header(ctx, "overview", "intro.overview")
+    share_box(ctx, "overview")
+    provinces = [p for p in ctx.view.provinces if p in ctx.ds.provinces]
+    cols = st.columns(max(1, len(provinces)))
+    for col, pid in zip(cols, provinces):
+        with col:
+            _basics(ctx, pid)
+    st.header(t("overview.kpis", ctx.lang))
+    for concept in ctx.cfg.overview.kpis:
+        concept_block(ctx, concept, chart=False, key="overview")
+
+
+def explorer_page() -> None:
+    """So sánh chỉ tiêu: one indicator, the chosen provinces, one or all periods."""
+    ctx = context()
+    ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
+    page_header(ctx, "explorer", "intro.explorer")
+    share_box(ctx, "explorer")
+    available = [i for i in ds.indicators if not ds.rows(i).empty]
+    if not available:
+        st.info(t("figure.no_data_topic", lang))
+        return
+    current = ctx.view.indicator if ctx.view.indicator in available else available[0]
+    topics = {i: ds.indicators[i].topic for i in available}
+    bound(st.selectbox, "w_indicator", "indicator", current, label=t("explorer.indicator", lang),
+          options=available, format_func=lambda i: f"{pick(ds.indicators[i].title, lang)} "
+          f"[{t('topic.' + topics[i], lang)}]")
+    view = st.session_state["_view"]
+    ind = ds.indicators[view.indicator or current]
+    periods = ds.periods(ind.id, view.provinces)
+    period_options = ["all"] + periods
+    current_period = view.period if view.period in periods else "all"
+    bound(st.selectbox, "w_period", "period", current_period, label=t("explorer.period", lang),
+          options=period_options, format_func=lambda p: t("explorer.all_periods", lang) if p == "all"
+          else period_text(p, lang), cast=lambda p: None if p == "all" else p)
+    view = st.session_state["_view"]
+    mode = mode_control(ctx)
+    st.caption(escape_md(pick(ind.description, lang)))
+    rows = ds.rows(ind.id, view.provinces)
+    if view.period:
+        rows = rows[rows["period"] == view.period]
+    if rows.empty:
+        st.info(t("figure.no_data_selection", lang))
+        return
+    if view.period is None:
+        fig = charts.time_series(ds, ind.id, view.provinces, cfg, lang)
+        if fig is not None:
+            st.plotly_chart(fig, config=charts.chart_config(f"{ind.id}-series"), key="explorer-ts")
+            st.caption(escape_md(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang)))
+        shown_period = ds.periods(ind.id, view.provinces)[0]
+    else:
+        shown_period = view.period
+    from .compare import comparability
+
+    latest = {p: (lambda s: s.iloc[0] if not s.empty else None)(
+        ds.rows(ind.id, [p], period=shown_period)) for p in view.provinces}
+    comp = comparability(latest)
+    st.subheader(t("explorer.period_heading", lang, period=period_text(shown_period, lang)))
+    cols = st.columns(len(view.provinces))
+    for col, pid in zip(cols, view.provinces):
+        with col:
+            kpi_card(ctx, latest[pid], pid, mode)
+    if comp.comparable:
+        fig = charts.bar_comparison(ds, comp, cfg, lang, mode)
+        st.plotly_chart(fig, config=charts.chart_config(f"{ind.id}-{shown_period}"), key="explorer-bar")
+        st.caption(escape_md(charts.chart_sources(ds, comp.present.values(), lang)))
+    else:
+        st.info(comparability_note(ctx, comp), icon=":material/compare_arrows:")
+    figures_table(ctx, rows.sort_values(["province", "year_end"]), key=f"{ind.id}", title_key="table.shown_figures")
+
+
+def data_health_page() -> None:
+    """Dữ liệu & nguồn: problems found in data/, sources, indicators, licences."""
+    ctx = context()
+    ds, lang = ctx.ds, ctx.lang
+    page_header(ctx, "data_health", "intro.data_health")
+    meta = ds.meta
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("health.figures", lang), f"{len(ds.values):,}".replace(",", "." if lang == "vi" else ","))
+    c2.metric(t("health.errors", lang), str(len(ds.errors)))
+    c3.metric(t("health.warnings", lang), str(len(ds.warnings)))
+    if meta is not None:
+        st.caption(t("footer.dataset", lang, title=pick(meta.title, lang), version=meta.version,
+                     updated=meta.updated.isoformat()))
+    if ds.problems:
+        st.subheader(t("health.problems", lang))
+        st.caption(t("health.problems_hint", lang))
+        table = pd.DataFrame([{
+            t("health.col.severity", lang): t(f"health.{p.severity}", lang),
+            t("health.col.location", lang): p.location(),
+            t("health.col.message", lang): p.message(lang),
+        } for p in sorted(ds.problems, key=lambda p: (not p.is_error, p.file, p.row or 0))])
+        st.dataframe(table, hide_index=True, width="stretch")
+    else:
+        st.success(t("health.clean", lang), icon=":material/check_circle:")
+    st.subheader(t("health.sources", lang))
+    src = pd.DataFrame([{
+        "id": s.id, t("export.col.source", lang): s.title, t("export.col.source_producer", lang): s.producer,
+        t("health.col.date", lang): s.date or "", t("health.col.kind", lang): t(f"source_kind.{s.kind}", lang),
+        t("health.col.confidence", lang): t(f"confidence.{s.confidence}", lang),
+        t("export.col.source_url", lang): s.url or "",
+    } for s in ds.sources.values()])
+    st.dataframe(src, hide_index=True, width="stretch",
+                 column_config={t("export.col.source_url", lang): st.column_config.LinkColumn()})
+    st.subheader(t("health.indicators", lang))
+    inds = pd.DataFrame([{
+        "id": i.id, t("health.col.title", lang): pick(i.title, lang), t("export.col.unit", lang): pick(i.unit, lang),
+        t("health.col.topic", lang): t(f"topic.{i.topic}", lang), t("health.col.concept", lang): i.concept,
+        t("health.col.description", lang): pick(i.description, lang),
+    } for i in ds.indicators.values()])
+    st.dataframe(inds, hide_index=True, width="stretch")
+    st.subheader(t("health.licences", lang))
+    st.markdown(t("health.licence_text", lang))

@@ -1,0 +1,5 @@
+"""Chuyển đổi số & hành chính — DTI, PCI, PAPI, SIPAS, PAR Index, e-handbook."""
+
+from dashboard.ui import topic_page
+
+topic_page("digital")

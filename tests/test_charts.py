@@ -1,0 +1,82 @@
+"""Pure plotly builders: traces, order, colours, titles, qualifiers, axes, method changes."""
+
+import json
+
+import pytest
+
+from dashboard import charts
+from dashboard.compare import PER_KM2, comparability, pair_for_concept
+
+TN, HD = "thai-nguyen", "hai-duong"
+
+
+def test_bar_comparison_colours_order_labels(ds, cfg):
+    comp = pair_for_concept(ds, "state_budget_revenue", [TN, HD])
+    fig = charts.bar_comparison(ds, comp, cfg, "vi")
+    bar = fig.data[0]
+    assert list(bar.x) == ["Thái Nguyên", "Hải Dương"]
+    assert list(bar.marker.color) == [cfg.colour(TN), cfg.colour(HD)]
+    assert all("tỷ đồng" in label for label in bar.text)
+    assert comp.rows[TN]["period"] in fig.layout.title.text.replace("–", "-")
+    assert fig.layout.separators == ",."
+
+
+def test_bar_comparison_refuses_non_comparable(ds, cfg):
+    comp = pair_for_concept(ds, "party_orgs_in_enterprises", [TN, HD])
+    with pytest.raises(ValueError):
+        charts.bar_comparison(ds, comp, cfg, "vi")
+
+
+def test_rank_chart_reads_lower_is_better(ds, cfg):
+    comp = pair_for_concept(ds, "dti_rank", [TN, HD])
+    fig = charts.bar_comparison(ds, comp, cfg, "en")
+    lo, hi = fig.layout.xaxis.range
+    assert lo > hi  # reversed: rank 1 on the right
+    assert "lower rank is better" in fig.layout.title.text
+    assert all("/63" in s for s in fig.data[0].text)
+
+
+def test_normalised_bars_are_marked_approximate(ds, cfg):
+    a = ds.rows("industrial_parks", [TN]).iloc[0]
+    rows = {TN: a, HD: a.copy()}
+    rows[HD]["province"] = HD
+    fig = charts.bar_comparison(ds, comparability(rows), cfg, "vi", PER_KM2)
+    assert all(t.startswith("≈") for t in fig.data[0].text)
+    assert "/ km²" in fig.layout.yaxis.title.text
+
+
+def test_time_series_splits_at_method_change(ds, cfg):
+    fig = charts.time_series(ds, "pci_score", [TN, HD], cfg, "vi")
+    assert fig is not None
+    tn = [tr for tr in fig.data if tr.legendgroup == TN]
+    years = [[int(x) for x in tr.x] for tr in tn]
+    assert len(tn) >= 2, "a PCI line must not run across the 2021 recalibration"
+    assert all(max(y) < 2021 or min(y) >= 2021 for y in years)
+    shapes = json.dumps(fig.to_plotly_json()["layout"].get("annotations", []), ensure_ascii=False)
+    assert "2021" in shapes
+
+
+def test_time_series_rank_axis_reversed(ds, cfg):
+    fig = charts.time_series(ds, "pci_rank", [TN, HD], cfg, "vi")
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert "hạng nhỏ hơn là tốt hơn" in fig.layout.title.text
+
+
+def test_time_series_needs_two_years(ds, cfg):
+    assert charts.time_series(ds, "e_handbook_functions", [TN, HD], cfg, "vi") is None
+
+
+def test_composition_of_hai_duong_party_organisations(ds, cfg):
+    fig, note = charts.composition(ds, "party_orgs_private_enterprises",
+                                   ["grassroots_party_committees_private_enterprises",
+                                    "grassroots_cells_private_enterprises",
+                                    "cells_under_commune_committees_private_enterprises"], HD, cfg, "vi")
+    assert [tr.x[0] for tr in fig.data] == [20, 51, 95]
+    assert "166" in fig.layout.title.text
+    assert note == ""  # 20 + 51 + 95 = 166
+
+
+def test_chart_config_png_filename():
+    conf = charts.chart_config("dti rank/2021")
+    assert conf["toImageButtonOptions"]["filename"] == "dti-rank-2021"
+    assert conf["toImageButtonOptions"]["format"] == "png"
