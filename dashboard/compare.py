@@ -92,7 +92,11 @@ def pair_for_concept(ds, concept: str, provinces: Iterable[str],
         if shared:
             key, g = max(shared, key=lambda kg: (int(kg[1]["year_end"].max()), kg[0][1]))
             return comparability({p: g[g["province"] == p].iloc[0] for p in provinces})
-    order = {ind: i for i, ind in enumerate(indicator_order or [])}
+    # NOTE: by default the concept's indicators count in the order of indicators.yaml:
+    # the first listed is the concept's headline measure.
+    if indicator_order is None:
+        indicator_order = [i for i, ind in ds.indicators.items() if ind.concept == concept]
+    order = {ind: i for i, ind in enumerate(indicator_order)}
     rows: dict[str, pd.Series | None] = {}
     for p in provinces:
         sub = df[df["province"] == p]

@@ -16,7 +16,7 @@ import streamlit as st
 
 from . import charts, export
 from .compare import ABSOLUTE, MODES, difference, normalise, pair_for_concept
-from .config import Config, get_config
+from .config import ROOT, Config, get_config
 from .data import DATA_FILES, GEO_DIR, Dataset, load_dataset
 from .i18n import pick, t
 from .present import escape_md, flags, period_text, sources_line, value_text
@@ -94,7 +94,9 @@ def _current_view(cfg: Config, ds: Dataset) -> View:
     ss = st.session_state
     qp = _query_params()
     flat = {k: ",".join(v) for k, v in qp.items() if k in PARAMS}
-    if "_view" not in ss or flat != ss.get("_written"):
+    # Re-read the URL on a session's first run, or when the URL was changed from outside
+    # (a pasted link). Page navigation that drops the query keeps the session's view.
+    if "_view" not in ss or (flat and flat != ss.get("_written")):
         view = parse_view(qp, ds, cfg.app.default_provinces, cfg.app.default_language)
         ss["_view"] = view
         ss["_notices"] = list(view.notices)
@@ -104,6 +106,7 @@ def _current_view(cfg: Config, ds: Dataset) -> View:
 def update_view(**changes) -> None:
     """Change the session's view (from a widget callback or a page)."""
     st.session_state["_view"] = st.session_state["_view"].with_(**changes)
+    st.session_state["_notices"] = []
 
 
 def write_url(view: View) -> None:
@@ -146,8 +149,9 @@ def run_app() -> None:
     view = _current_view(cfg, ds)
     lang = view.lang
 
+    # NOTE: a page file missing from a deployment is left out of the menu, not a crash.
     pages = [st.Page(e.file, title=pick(e.title, lang), icon=e.icon, url_path=e.url_path,
-                     default=e.default) for e in cfg.pages]
+                     default=e.default) for e in cfg.pages if (ROOT / e.file).is_file()]
     nav = st.navigation(pages)
     st.html(CSS)
     _sidebar(cfg, ds, view)

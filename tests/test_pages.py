@@ -1,0 +1,139 @@
+"""AppTest runs of every page, asserting what each one shows (both languages)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.present import escape_md
+from tests.conftest import ROOT
+
+TOPIC_PAGES = ["pages/dang_doanh_nghiep.py", "pages/dang_truong_hoc.py", "pages/kinh_te_xa_hoi.py",
+               "pages/chuyen_doi_so.py"]
+ALL_PAGES = ["pages/tong_quan.py", *TOPIC_PAGES, "pages/so_sanh_chi_tieu.py", "pages/du_lieu.py"]
+
+
+def run_page(page: str, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page != "pages/tong_quan.py":
+        at.switch_page(page).run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.label + " " + m.value for m in at.metric]
+    for kind in ("caption", "info", "warning", "markdown", "subheader", "title", "header"):
+        parts += [e.value for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def metric_values(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_renders_without_exception(page, lang):
+    at = run_page(page, lang=lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, "each page has a title"
+    assert not at.error, "no error boxes for the meeting room"
+
+
+def test_overview_shows_both_provinces_with_basics_and_merger():
+    at = run_page("pages/tong_quan.py")
+    shown = texts(at)
+    assert "Thái Nguyên" in shown and "Hải Dương" in shown
+    assert "km²" in " ".join(metric_values(at))
+    assert "202/2025/QH15" in shown and "01/07/2025" in shown
+    assert "phiên bản dữ liệu 2026.11.1" in shown  # dataset version on every page
+    assert at.title[0].value == "Tổng quan"
+
+
+def test_overview_in_english():
+    at = run_page("pages/tong_quan.py", lang="en")
+    assert at.title[0].value == "Overview"
+    assert "data version" in texts(at)
+
+
+def test_party_enterprise_kpis_and_not_comparable_note():
+    at = run_page("pages/dang_doanh_nghiep.py")
+    values = metric_values(at)
+    assert any(v.startswith("166 ") for v in values)
+    assert any(v.startswith("3.390 ") for v in values)
+    assert any(v.startswith(">2.700 ") for v in values)
+    notes = " ".join(i.value for i in at.info)
+    assert "Không so sánh trực tiếp" in notes
+    plotly = at.get("plotly_chart")
+    assert plotly, "composition chart of 20/51/95"
+    spec = json.dumps([json.loads(p.proto.spec) for p in plotly], ensure_ascii=False)
+    assert "Hải Dương" in spec
+
+
+def test_economy_budget_chart_only_for_same_year():
+    at = run_page("pages/kinh_te_xa_hoi.py")
+    shown = texts(at)
+    assert "59.872 tỷ đồng" in at.dataframe[0].value.to_string()  # the 3-year total, in the table
+    figs = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
+    titles = [f["layout"]["title"]["text"] for f in figs]
+    assert any(t.startswith("Thu ngân sách nhà nước") for t in titles), titles
+    assert any("Nguồn:" in c.value for c in at.caption)
+
+
+def test_digital_page_shows_rank_of_63():
+    at = run_page("pages/chuyen_doi_so.py")
+    assert any(v.endswith("/63") for v in metric_values(at))
+    figs = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
+    assert any(f["layout"].get("yaxis", {}).get("autorange") == "reversed" for f in figs)
+
+
+def test_explorer_restores_indicator_and_period_from_url():
+    at = run_page("pages/so_sanh_chi_tieu.py", indicator="dti_rank", period="2021")
+    assert sorted(metric_values(at)) == ["14/63", "8/63"]
+    assert at.selectbox(key="w_indicator").value == "dti_rank"
+    assert at.selectbox(key="w_period").value == "2021"
+    assert len(at.get("download_button")) == 2
+
+
+def test_explorer_per_km2_marks_computed():
+    at = run_page("pages/so_sanh_chi_tieu.py", indicator="industrial_parks", mode="per_km2")
+    assert any(v.startswith("≈") for v in metric_values(at))
+    assert any("Số tính toán từ" in c.value for c in at.caption)
+
+
+def test_invalid_parameter_shows_default_and_notice():
+    at = run_page("pages/so_sanh_chi_tieu.py", indicator="no_such_thing")
+    assert not at.exception
+    assert any(escape_md("indicator=no_such_thing") in i.value for i in at.info)
+
+
+def test_switching_language_updates_titles():
+    at = run_page("pages/tong_quan.py")
+    at.segmented_control(key="w_lang").set_value("en").run()
+    assert at.title[0].value == "Overview"
+
+
+def test_broken_data_folder_shows_health_banner(tmp_path, monkeypatch):
+    import shutil
+
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    with open(target / "values.csv", "a", encoding="utf-8") as fh:
+        fh.write("atlantis,party_orgs_private_enterprises,2019,1,,,,,,exchange_meeting_2023,,,,,\n")
+    (target / "dataset.yaml").write_text("title: [broken\n", encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(target))
+    at = run_page("pages/du_lieu.py")
+    assert not at.exception
+    banner = " ".join(w.value for w in at.warning)
+    assert "values.csv" in banner
+    table = at.dataframe[0].value
+    locations = " ".join(table.iloc[:, 1])
+    assert "data/values.csv:" in locations and ":province" in locations
+    # the valid figures still render on a topic page
+    at2 = run_page("pages/dang_doanh_nghiep.py")
+    assert any(v.startswith("166 ") for v in metric_values(at2))
