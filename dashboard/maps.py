@@ -1,0 +1,939 @@
+"""Map builders: our own GeoJSON in, a :class:`pydeck.Deck` out. No Streamlit here.
+
+Offline by default
+    No base map unless ``config.yaml`` sets ``map.base_map``. The deck is built with
+    ``map_provider=None`` and pydeck's map-style *sentinel* (``"__MAP_STYLE__"``): Streamlit
+    1.67's frontend drops the sentinel and draws no base map, whereas a deck whose
+    ``mapStyle`` is missing (``map_style=None``) or empty is given Carto's style URL by the
+    frontend, which then fetches tiles from the network.
+Geometry
+    :func:`load_geo` parses the GeoJSON files once per process (per path and file
+    modification times), computes bounding boxes, area-weighted centroids (shoelace) and
+    the district lines *inside* each province (edges shared by two districts): province
+    and district outlines come from different surveys, so only inner lines are drawn.
+Layers (ids)
+    ``neighbours``, ``provinces``, ``old-provinces`` (2025 vintage, dashed), ``districts``,
+    ``district-labels``, ``province-labels``, ``party``, ``party-districts``,
+    ``party-labels``, ``zones``, ``zone-kinds``.
+Tooltips
+    One template for every layer: ``{tt_title}`` and ``{tt_body}`` (lines). Streamlit
+    1.67 HTML-escapes every ``{field}`` value it substitutes into the tooltip template,
+    so the values are plain text here (escaping them again would show ``&amp;``); only
+    the template itself is HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+import pydeck as pdk
+
+from . import fmt
+from .compare import pair_for_concept
+from .i18n import pick, t
+from .present import period_text, source_text, value_text
+
+GEO_DIR = "geo"
+PROVINCE_FILES = {"2024": "provinces_2024.geojson", "2025": "provinces_2025.geojson"}
+DISTRICT_FILES = ("districts_thai_nguyen.geojson", "districts_hai_duong.geojson")
+
+MAP_STYLE_SENTINEL = "__MAP_STYLE__"  # pydeck's "no style given"; Streamlit draws no base map
+DECIMALS = 4  # ~11 m: far below the 50-300 m simplification of the files
+NEIGHBOUR_PAD = 0.35  # degrees around the compared provinces' box
+VIEW_WIDTH, VIEW_HEIGHT = 900, 560
+
+STATUS_COLOURS = {
+    "operating": [27, 120, 55],
+    "under_construction": [217, 140, 0],
+    "planned": [117, 112, 179],
+}
+KIND_MARK = {"KCN": "K", "CCN": "C", "IT": "IT"}
+PRECISIONS = ("surveyed", "approximate", "district_centroid")
+RAMP = ([222, 235, 247], [8, 69, 148])  # choropleth: light -> dark blue
+PARTY_TOPICS = ("party_enterprise", "party_school", "party_membership")
+
+TOOLTIP_HTML = "<b>{tt_title}</b><div style='white-space:pre-line'>{tt_body}</div>"
+TOOLTIP_STYLE = {"backgroundColor": "#ffffff", "color": "#1b1b1b", "fontSize": "15px",
+                 "border": "1px solid #888", "maxWidth": "360px"}
+
+
+# ----------------------------------------------------------------------------- geometry
+
+Ring = list[tuple[float, float]]
+Polygon = list[Ring]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One boundary feature, parsed."""
+
+    code: str
+    props: dict
+    polygons: tuple  # tuple of polygons, each a tuple of rings of (lon, lat)
+    bbox: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+    centroid: tuple[float, float]
+    area: float  # planar, square degrees (weights only)
+
+    @property
+    def name(self) -> str:
+        return str(self.props.get("name", self.code))
+
+    def label(self, lang: str) -> str:
+        if lang == "en" and self.props.get("name_en"):
+            return str(self.props["name_en"])
+        return self.name
+
+
+@dataclass(frozen=True)
+class Geo:
+    """The parsed boundary files of a data folder."""
+
+    provinces: dict  # vintage -> {code: Feature}
+    districts: dict  # code -> Feature (props: name, name_en, province_code, ...)
+    inner_lines: dict  # province code -> list of paths (district lines inside the province)
+    attribution: dict  # file stem -> attribution text (from the file's metadata)
+
+    def district_centroid(self, codes: Iterable[str]) -> tuple[float, float] | None:
+        """Centroid of the union of ``codes`` (area-weighted; districts do not overlap)."""
+        feats = [self.districts[c] for c in codes if c in self.districts]
+        total = sum(f.area for f in feats)
+        if not feats or total <= 0:
+            return None
+        lon = sum(f.centroid[0] * f.area for f in feats) / total
+        lat = sum(f.centroid[1] * f.area for f in feats) / total
+        return (lon, lat)
+
+
+def ring_area_centroid(ring: Ring) -> tuple[float, float, float]:
+    """Signed shoelace area and centroid of a closed or open ring."""
+    pts = list(ring)
+    if len(pts) > 1 and pts[0] == pts[-1]:
+        pts = pts[:-1]
+    n = len(pts)
+    if n < 3:
+        return 0.0, (pts[0][0] if pts else 0.0), (pts[0][1] if pts else 0.0)
+    a = cx = cy = 0.0
+    x0, y0 = pts[0]  # shift for numerical stability
+    for i in range(n):
+        x1, y1 = pts[i][0] - x0, pts[i][1] - y0
+        x2, y2 = pts[(i + 1) % n][0] - x0, pts[(i + 1) % n][1] - y0
+        cross = x1 * y2 - x2 * y1
+        a += cross
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    a /= 2.0
+    if a == 0:
+        return 0.0, x0, y0
+    return a, cx / (6 * a) + x0, cy / (6 * a) + y0
+
+
+def polygons_area_centroid(polygons: Iterable[Polygon]) -> tuple[float, tuple[float, float]]:
+    """Area and area-weighted centroid of polygons with holes (first ring = exterior)."""
+    w = sx = sy = 0.0
+    for poly in polygons:
+        for i, ring in enumerate(poly):
+            a, cx, cy = ring_area_centroid(ring)
+            a = abs(a) if i == 0 else -abs(a)
+            w += a
+            sx += a * cx
+            sy += a * cy
+    if w <= 0:
+        pts = [p for poly in polygons for ring in poly for p in ring]
+        if not pts:
+            return 0.0, (0.0, 0.0)
+        return 0.0, (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+    return w, (sx / w, sy / w)
+
+
+def _polygons(geometry: dict | None) -> tuple:
+    if not geometry:
+        return ()
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    polys = coords if kind == "MultiPolygon" else [coords] if kind == "Polygon" else []
+    return tuple(tuple(tuple((float(p[0]), float(p[1])) for p in ring) for ring in poly) for poly in polys)
+
+
+def _feature(raw: dict) -> Feature | None:
+    props = dict(raw.get("properties") or {})
+    code = str(props.get("code", "")).strip()
+    polys = _polygons(raw.get("geometry"))
+    if not code or not polys:
+        return None
+    pts = [p for poly in polys for p in poly[0]]
+    bbox = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+    area, centroid = polygons_area_centroid(polys)
+    return Feature(code, props, polys, bbox, centroid, area)
+
+
+def _read(path: Path) -> tuple[list[Feature], str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [], ""
+    feats = [f for f in (_feature(r) for r in data.get("features") or []) if f is not None]
+    return feats, str((data.get("metadata") or {}).get("attribution", ""))
+
+
+def inner_lines(features: Iterable[Feature]) -> list[list[list[float]]]:
+    """Edges shared by two of ``features``, chained into paths (rounded coordinates)."""
+    count: dict[tuple, int] = {}
+    for f in features:
+        for poly in f.polygons:
+            for ring in poly:
+                for a, b in zip(ring, ring[1:]):
+                    if a != b:
+                        key = (a, b) if a < b else (b, a)
+                        count[key] = count.get(key, 0) + 1
+    shared = [k for k, n in count.items() if n >= 2]
+    adj: dict[tuple, list[tuple]] = {}
+    for a, b in shared:
+        adj.setdefault(a, []).append(b)
+        adj.setdefault(b, []).append(a)
+    used: set[tuple] = set()
+    paths: list[list[list[float]]] = []
+
+    def walk(start: tuple, nxt: tuple) -> list[tuple]:
+        path = [start]
+        prev, cur = start, nxt
+        used.add((prev, cur) if prev < cur else (cur, prev))
+        while True:
+            path.append(cur)
+            if len(adj[cur]) != 2:
+                break
+            cand = [p for p in adj[cur] if ((cur, p) if cur < p else (p, cur)) not in used]
+            if not cand:
+                break
+            prev, cur = cur, cand[0]
+            used.add((prev, cur) if prev < cur else (cur, prev))
+        return path
+
+    starts = [p for p, nb in adj.items() if len(nb) != 2] + list(adj)
+    for s in starts:
+        for nb in adj[s]:
+            if ((s, nb) if s < nb else (nb, s)) not in used:
+                paths.append([[round(x, DECIMALS), round(y, DECIMALS)] for x, y in walk(s, nb)])
+    return paths
+
+
+def geo_signature(data_dir: Path | str) -> tuple:
+    """(name, mtime, size) of every GeoJSON file: the cache key of :func:`load_geo`."""
+    sig = []
+    for p in sorted((Path(data_dir) / GEO_DIR).glob("*.geojson")):
+        try:
+            s = p.stat()
+            sig.append((p.name, s.st_mtime_ns, s.st_size))
+        except OSError:
+            continue
+    return tuple(sig)
+
+
+@lru_cache(maxsize=4)
+def _load_geo(path: str, signature: tuple) -> Geo:  # noqa: ARG001 - signature is the cache key
+    geo_dir = Path(path) / GEO_DIR
+    provinces, attribution = {}, {}
+    for vintage, name in PROVINCE_FILES.items():
+        feats, attr = _read(geo_dir / name)
+        provinces[vintage] = {f.code: f for f in feats}
+        attribution[Path(name).stem] = attr
+    districts: dict[str, Feature] = {}
+    for name in DISTRICT_FILES:
+        feats, attr = _read(geo_dir / name)
+        districts.update({f.code: f for f in feats})
+        attribution[Path(name).stem] = attr
+    by_province: dict[str, list[Feature]] = {}
+    for f in districts.values():
+        by_province.setdefault(str(f.props.get("province_code", "")), []).append(f)
+    lines = {code: inner_lines(feats) for code, feats in by_province.items()}
+    return Geo(provinces, districts, lines, attribution)
+
+
+def load_geo(data_dir: Path | str) -> Geo:
+    """The boundaries of ``data_dir/geo``, parsed once per process and file change."""
+    path = Path(data_dir).resolve()
+    return _load_geo(str(path), geo_signature(path))
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _plain(text: Any) -> str:
+    """Text for a tooltip field: braces would be read as template fields by the frontend."""
+    return str(text).replace("{", "(").replace("}", ")")
+
+
+def _rgb(hex_colour: str, alpha: int = 255) -> list[int]:
+    h = hex_colour.lstrip("#")
+    if len(h) != 6:
+        return [73, 80, 87, alpha]
+    return [int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16), alpha]
+
+
+def _round_ring(ring: Ring, step: int = 1, decimals: int = DECIMALS) -> list[list[float]]:
+    pts = list(ring)
+    if step > 1 and len(pts) > 60:
+        pts = pts[::step] + [pts[-1]]
+    return [[round(x, decimals), round(y, decimals)] for x, y in pts]
+
+
+def _geometry(feature: Feature, step: int = 1, decimals: int = DECIMALS) -> dict:
+    """GeoJSON geometry with rounded coordinates; ``step`` > 1 keeps every step-th vertex
+    of long rings (grey context only: neighbours need no detail)."""
+    return {"type": "MultiPolygon",
+            "coordinates": [[_round_ring(r, step, decimals) for r in poly] for poly in feature.polygons
+                            if step == 1 or abs(ring_area_centroid(poly[0])[0]) > 1e-4]}
+
+
+def _outline_paths(feature: Feature, min_area: float = 1e-4) -> list[list[list[float]]]:
+    """Exterior rings (islands smaller than ``min_area`` square degrees left out)."""
+    return [_round_ring(poly[0]) for poly in feature.polygons if abs(ring_area_centroid(poly[0])[0]) > min_area]
+
+
+def dashes(path: list[list[float]], dash: float = 0.015, gap: float = 0.01) -> list[list[list[float]]]:
+    """Cut a path into dash pieces (lengths in degrees): dashed lines with no extension."""
+    out: list[list[list[float]]] = []
+    on, left = True, dash
+    cur: list[list[float]] = [path[0]] if path else []
+    for (x1, y1), (x2, y2) in zip(path, path[1:]):
+        seg = math.hypot(x2 - x1, y2 - y1)
+        pos = 0.0
+        while seg - pos > left:
+            pos += left
+            f = pos / seg
+            pt = [round(x1 + (x2 - x1) * f, DECIMALS), round(y1 + (y2 - y1) * f, DECIMALS)]
+            if on:
+                cur.append(pt)
+                out.append(cur)
+            cur = [pt]
+            on = not on
+            left = dash if on else gap
+        left -= seg - pos
+        if on:
+            cur.append([x2, y2])
+    if on and len(cur) > 1:
+        out.append(cur)
+    return [piece for piece in out if piece[0] != piece[-1]]
+
+
+def _union_bbox(boxes: Iterable[tuple]) -> tuple | None:
+    boxes = list(boxes)
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def fit_view(bbox: tuple, width: int = VIEW_WIDTH, height: int = VIEW_HEIGHT,
+             padding: float = 0.08) -> dict:
+    """Latitude, longitude and zoom showing ``bbox`` in a ``width`` × ``height`` map."""
+    lon0, lat0, lon1, lat1 = bbox
+    lat_c = (lat0 + lat1) / 2
+    dx = max(lon1 - lon0, 1e-3) * (1 + 2 * padding)
+    dy = max(lat1 - lat0, 1e-3) * (1 + 2 * padding) / max(math.cos(math.radians(lat_c)), 0.2)
+    zoom = min(math.log2(width * 360 / (dx * 512)), math.log2(height * 360 / (dy * 512)))
+    return {"latitude": round(lat_c, 5), "longitude": round((lon0 + lon1) / 2, 5),
+            "zoom": round(max(1.0, min(zoom, 14.0)), 2)}
+
+
+def _name(ds, pid: str, lang: str) -> str:
+    prov = ds.provinces.get(pid)
+    return pick(prov.name, lang) if prov else pid
+
+
+def province_feature(ds, geo: Geo, pid: str, vintage: str = "2024") -> Feature | None:
+    """The boundary of province ``pid`` in ``vintage`` (a 2024 id maps to its 2025 unit)."""
+    prov = ds.provinces.get(pid)
+    if prov is None:
+        return None
+    if vintage == "2025" and prov.vintage == "2024":
+        if not (prov.merger and prov.merger.into in ds.provinces):
+            return geo.provinces.get("2025", {}).get(prov.gso_code or "")
+        prov = ds.provinces[prov.merger.into]
+    if vintage == "2024" and prov.vintage == "2025":
+        return None
+    return geo.provinces.get(vintage, {}).get(prov.gso_code or "")
+
+
+def _province_of_code(ds, code: str, vintage: str) -> str | None:
+    for pid, p in ds.provinces.items():
+        if p.gso_code == code and p.vintage == vintage:
+            return pid
+    return None
+
+
+# ----------------------------------------------------------------------------- zones
+
+ZONE_COLUMNS = ["id", "province", "province_name", "name", "kind", "kind_label", "district_names",
+                "area", "area_text", "status", "status_label", "status_date", "occupancy_text",
+                "source", "source_text", "precision", "precision_label", "longitude", "latitude",
+                "radius", "fill", "line", "line_width", "mark", "tt_title", "tt_body"]
+
+
+def _zone_area_text(z: pd.Series, lang: str) -> str:
+    if pd.isna(z["area"]):
+        return t("map.zone.area_unknown", lang)
+    qual = {"": "", ">": ">", "<": "<", "~": "~"}.get(str(z.get("area_qualifier") or ""), "")
+    return qual + fmt.number(str(z["area_ha"]), lang) + " ha"
+
+
+def zones_frame(ds, geo: Geo, lang: str, provinces: Iterable[str] | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parks to draw (with their placement and style) and parks with no location at all.
+
+    A park with coordinates is drawn there (``surveyed`` or ``approximate``); one without is
+    placed at the centroid of its district(s) (``district_centroid``, drawn hollow, and
+    its tooltip says "approximate"); one whose district is unknown too goes to the second
+    frame. Parks placed at the same centroid are spread on a small circle around it.
+    """
+    zones = ds.zones
+    if provinces is not None:
+        zones = zones[zones["province"].isin(list(provinces))]
+    drawn, missing = [], []
+    for _, z in zones.iterrows():
+        codes = [c for c in str(z["districts"] or "").split(";") if c]
+        dnames = [pick(_district_name(ds, geo, c, lang), lang) for c in codes]
+        src = ds.sources.get(z["source"])
+        occ = "" if pd.isna(z["occupancy"]) else fmt.percent(str(z["occupancy_pct"]), lang)
+        if occ and z.get("occupancy_date"):
+            occ += f" ({period_text(str(z['occupancy_date']), lang)})"
+        status = str(z["status"])
+        rec = {
+            "id": z["id"], "province": z["province"], "province_name": _name(ds, z["province"], lang),
+            "name": z["name"], "kind": z["kind"], "kind_label": t(f"map.kind.{z['kind']}", lang),
+            "district_names": ", ".join(dnames), "area": None if pd.isna(z["area"]) else float(z["area"]),
+            "area_text": _zone_area_text(z, lang), "status": status,
+            "status_label": t(f"map.status.{status}", lang),
+            "status_date": period_text(str(z["status_date"]), lang) if z.get("status_date") else "",
+            "occupancy_text": occ, "source": z["source"], "source_text": source_text(src, lang),
+        }
+        if pd.notna(z["latitude"]) and pd.notna(z["longitude"]):
+            precision = str(z["location_precision"])
+            precision = precision if precision in ("surveyed", "approximate") else "approximate"
+            lon, lat = float(z["longitude"]), float(z["latitude"])
+        else:
+            centre = geo.district_centroid(codes)
+            if centre is None:
+                missing.append(rec)
+                continue
+            precision, (lon, lat) = "district_centroid", centre
+        rec.update(precision=precision, longitude=lon, latitude=lat)
+        drawn.append(rec)
+    _spread(drawn)
+    for rec in drawn:
+        _style_zone(rec, lang)
+    df = pd.DataFrame(drawn, columns=ZONE_COLUMNS)
+    no_loc = pd.DataFrame(missing, columns=[c for c in ZONE_COLUMNS if c in missing[0]] if missing else
+                          ["id", "province", "province_name", "name", "kind", "kind_label", "district_names",
+                           "area", "area_text", "status", "status_label", "status_date", "occupancy_text",
+                           "source", "source_text"])
+    return df, no_loc
+
+
+def _district_name(ds, geo: Geo, code: str, lang: str) -> str:
+    f = geo.districts.get(code)
+    if f is not None:
+        return f.label(lang)
+    return str(ds.districts.get(code, {}).get("name", code))
+
+
+def _spread(recs: list[dict], step: float = 0.012) -> None:
+    groups: dict[tuple, list[dict]] = {}
+    for r in recs:
+        if r["precision"] == "district_centroid":
+            groups.setdefault((round(r["longitude"], 5), round(r["latitude"], 5)), []).append(r)
+    for (lon, lat), members in groups.items():
+        n = len(members)
+        if n < 2:
+            continue
+        radius = step * (1 + n / 6)
+        for k, r in enumerate(sorted(members, key=lambda m: m["id"])):
+            ang = 2 * math.pi * k / n
+            r["longitude"] = lon + radius * math.cos(ang) / math.cos(math.radians(lat))
+            r["latitude"] = lat + radius * math.sin(ang)
+
+
+def _style_zone(rec: dict, lang: str) -> None:
+    colour = STATUS_COLOURS.get(rec["status"], [90, 90, 90])
+    precision = rec["precision"]
+    area = rec["area"]
+    rec["radius"] = round(math.sqrt(area * 10_000 / math.pi), 1) if area else 250.0
+    if precision == "surveyed":
+        rec["fill"], rec["line"], rec["line_width"] = colour + [235], [255, 255, 255, 255], 1.5
+    elif precision == "approximate":
+        rec["fill"], rec["line"], rec["line_width"] = colour + [150], [40, 40, 40, 255], 1.5
+    else:
+        rec["fill"], rec["line"], rec["line_width"] = colour + [40], colour + [255], 3.0
+    rec["precision_label"] = (t("map.precision.district_centroid", lang, districts=rec["district_names"])
+                              if precision == "district_centroid" else t(f"map.precision.{precision}", lang))
+    rec["mark"] = KIND_MARK.get(rec["kind"], rec["kind"])
+    rec["longitude"], rec["latitude"] = round(rec["longitude"], 5), round(rec["latitude"], 5)
+    lines = [f"{rec['kind_label']} · {rec['province_name']}"]
+    lines.append(t("map.zone.district", lang, districts=rec["district_names"] or "—"))
+    lines.append(t("map.zone.area", lang, area=rec["area_text"]))
+    status = rec["status_label"] + (f" ({rec['status_date']})" if rec["status_date"] else "")
+    lines.append(t("map.zone.status", lang, status=status))
+    lines.append(t("map.zone.occupancy", lang, occupancy=rec["occupancy_text"] or "—"))
+    lines.append(t("map.zone.location", lang, location=rec["precision_label"]))
+    lines.append(t("map.zone.source", lang, source=rec["source_text"]))
+    rec["tt_title"] = _plain(rec["name"])
+    rec["tt_body"] = _plain("\n".join(lines))
+
+
+def zone_counts(ds, drawn: pd.DataFrame, no_location: pd.DataFrame, provinces: Iterable[str],
+                lang: str) -> list[dict]:
+    """Per province: parks drawn (by kind and status), parks without location, official counts.
+
+    ``official`` holds the newest province figures of the industrial-park indicators (KCN,
+    operating KCN, CCN) so the page can show them beside the count drawn, and ``note``
+    explains the difference (the list includes planned and under-construction parks).
+    """
+    out = []
+    for pid in provinces:
+        d = drawn[drawn["province"] == pid] if not drawn.empty else drawn
+        m = no_location[no_location["province"] == pid] if not no_location.empty else no_location
+        listed = pd.concat([d[["kind", "status"]], m[["kind", "status"]]]) if len(m) else d[["kind", "status"]]
+        by_status = {s: int((listed["status"] == s).sum()) for s in STATUS_COLOURS}
+        by_kind = {k: int((listed["kind"] == k).sum()) for k in KIND_MARK}
+        official = []
+        for ind_id in ("industrial_parks", "industrial_parks_operating", "industrial_clusters"):
+            if ind_id in ds.indicators:
+                row = ds.latest(pid, ind_id)
+                if row is not None:
+                    official.append(row)
+        parts = [t("map.kpi.listed", lang, n=len(listed), operating=by_status["operating"],
+                   building=by_status["under_construction"], planned=by_status["planned"])]
+        if len(m):
+            parts.append(t("map.kpi.no_location", lang, n=len(m)))
+        for row in official:
+            ind = ds.indicators[row["indicator"]]
+            parts.append(t("map.kpi.official", lang, title=pick(ind.short, lang) or pick(ind.title, lang),
+                           value=value_text(row, ind, lang), period=period_text(row["period"], lang)))
+        kcn_official = [r for r in official if r["indicator"] in ("industrial_parks", "industrial_parks_operating")]
+        established = by_kind["KCN"] and int(((listed["kind"] == "KCN") & (listed["status"] == "operating")).sum())
+        if kcn_official and any(int(float(r["value"])) != established for r in kcn_official):
+            parts.append(t("map.kpi.differs", lang))
+        elif not official:
+            parts.append(t("map.kpi.no_official", lang))
+        out.append({"province": pid, "name": _name(ds, pid, lang), "drawn": len(d), "no_location": len(m),
+                    "listed": len(listed), "by_status": by_status, "by_kind": by_kind,
+                    "operating_kcn": established or 0, "official": official, "note": " ".join(parts)})
+    return out
+
+
+# ----------------------------------------------------------------------------- party layer
+
+@dataclass
+class PartyData:
+    """What the party layer draws for one measure (a concept of the party topics)."""
+
+    measure: str | None
+    mode: str = "none"  # "choropleth" (comparable), "columns" (not comparable), "none"
+    comparable: bool = False
+    reasons: list[str] = field(default_factory=list)
+    rows: dict = field(default_factory=dict)  # province -> value row or None
+    items: list[dict] = field(default_factory=list)  # one per province drawn
+    legend: list[dict] = field(default_factory=list)  # {label, colour}
+    district_items: list[dict] = field(default_factory=list)
+    district_state: str = "none"  # "none" (no district data yet) or "present"
+    title: str = ""
+
+
+def party_measures(ds, provinces: Iterable[str]) -> list[str]:
+    """Concepts of the party topics with at least one province figure for ``provinces``."""
+    provinces = list(provinces)
+    out = []
+    for ind in ds.indicators.values():
+        if ind.topic in PARTY_TOPICS and ind.concept not in out:
+            if not ds.rows(concept=ind.concept, provinces=provinces).empty:
+                out.append(ind.concept)
+    return out
+
+
+def measure_title(ds, concept: str, lang: str) -> str:
+    ind = next((i for i in ds.indicators.values() if i.concept == concept), None)
+    return pick(ind.title, lang) if ind else concept
+
+
+def _figure_lines(ds, row: pd.Series, lang: str) -> list[str]:
+    ind = ds.indicators[row["indicator"]]
+    lines = [f"{pick(ind.title, lang)}: {value_text(row, ind, lang)}",
+             t("map.party.period", lang, period=period_text(row["period"], lang))]
+    if row["qualifier"]:
+        lines.append(t(f"map.party.qualifier.{row['qualifier']}", lang))
+    if row.get("estimate"):
+        lines.append(t("figure.estimate", lang))
+    lines.append(t("map.zone.source", lang, source=source_text(ds.sources.get(row["source"]), lang)))
+    return lines
+
+
+def _ramp(frac: float, alpha: int = 200) -> list[int]:
+    frac = min(1.0, max(0.0, frac))
+    return [round(a + (b - a) * frac) for a, b in zip(*RAMP)] + [alpha]
+
+
+def party_layer_data(ds, geo: Geo, cfg, provinces: Iterable[str], measure: str | None,
+                     lang: str) -> PartyData:
+    """Figures of ``measure`` per province (and per district where the data has one).
+
+    Provinces share one colour scale only when :func:`dashboard.compare.comparability`
+    says the figures are comparable; otherwise they are drawn as columns of one height,
+    each labelled with its own figure, and ``reasons`` say why.
+    """
+    provinces = list(provinces)
+    if not measure:
+        return PartyData(None)
+    comp = pair_for_concept(ds, measure, provinces)
+    data = PartyData(measure, comparable=comp.comparable, reasons=list(comp.reasons), rows=dict(comp.rows),
+                     title=measure_title(ds, measure, lang))
+    present = comp.present
+    if not present:
+        data.mode = "none"
+    else:
+        data.mode = "choropleth" if comp.comparable else "columns"
+    top = max([float(r["value"]) for r in present.values()] + [0.0])
+    for i, pid in enumerate(provinces):
+        row = comp.rows.get(pid)
+        feat = province_feature(ds, geo, pid, "2024")
+        if row is None or feat is None:
+            continue
+        ind = ds.indicators[row["indicator"]]
+        colour = _ramp(float(row["value"]) / top if top else 1.0) if comp.comparable else _rgb(cfg.colour(pid, i), 230)
+        label = f"{_name(ds, pid, lang)}: {value_text(row, ind, lang)}"
+        data.items.append({
+            "province": pid, "name": _name(ds, pid, lang), "indicator": row["indicator"],
+            "period": row["period"], "value": float(row["value"]), "value_text": value_text(row, ind, lang),
+            "qualifier": row["qualifier"], "source": row["source"], "colour": colour,
+            "longitude": round(feat.centroid[0], 5), "latitude": round(feat.centroid[1], 5),
+            "label": label, "feature": feat,
+            "tt_title": _plain(_name(ds, pid, lang)), "tt_body": _plain("\n".join(_figure_lines(ds, row, lang))),
+        })
+        data.legend.append({"label": f"{label} ({period_text(row['period'], lang)})", "colour": colour})
+    # District figures of the same indicators and periods as the province figures shown.
+    keys = {(p, r["indicator"], r["period"]) for p, r in present.items()}
+    drows = ds.rows(concept=measure, provinces=provinces, district=True)
+    drows = drows[drows["district"] != ""]
+    drows = drows[[k in keys for k in zip(drows["province"], drows["indicator"], drows["period"])]]
+    if not drows.empty:
+        data.district_state = "present"
+        for pid, grp in drows.groupby("province", sort=False):
+            dtop = float(grp["value"].max()) or 1.0
+            for _, row in grp.iterrows():
+                feat = geo.districts.get(row["district"])
+                if feat is None:
+                    continue
+                data.district_items.append({
+                    "province": pid, "district": row["district"], "name": feat.label(lang),
+                    "value_text": value_text(row, ds.indicators[row["indicator"]], lang),
+                    "period": row["period"], "source": row["source"],
+                    "colour": _ramp(float(row["value"]) / dtop), "feature": feat,
+                    "tt_title": _plain(feat.label(lang)), "tt_body": _plain("\n".join(_figure_lines(ds, row, lang))),
+                })
+    return data
+
+
+# ----------------------------------------------------------------------------- the deck
+
+#: NOTE: pydeck turns every string property into a JavaScript expression ("@@=auto"); these
+#: deck.gl properties take plain strings, and an expression breaks them (the TextLayer
+#: then fails with "function is not iterable" and draws no Vietnamese labels).
+LITERAL_PROPS = ("characterSet", "sizeUnits", "radiusUnits", "lineWidthUnits", "widthUnits",
+                 "billboard", "fontFamily", "textAnchor", "alignmentBaseline")
+
+
+class CompactDeck(pdk.Deck):
+    """A deck whose JSON is compact (pydeck indents it: 4x the bytes) and built once.
+
+    The deck must not be changed after its first ``to_json()``: the text is kept.
+    """
+
+    def to_json(self) -> str:
+        cached = getattr(self, "_compact_json", None)
+        if cached is None:
+            spec = json.loads(super().to_json())
+            for layer in spec.get("layers", []):
+                for key in LITERAL_PROPS:
+                    value = layer.get(key)
+                    if isinstance(value, str) and value.startswith("@@="):
+                        layer[key] = value[3:]
+            cached = json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
+            self._compact_json = cached
+        return cached
+
+
+@dataclass
+class MapModel:
+    """Everything one map draws, for the deck and for the tables beside it."""
+
+    provinces: list[str]
+    vintage: str
+    focus: str | None
+    lang: str
+    drawn_provinces: list[dict]  # {id, name, code, feature, colour}
+    neighbours: list[Feature]
+    old_provinces: list[Feature]
+    zones: pd.DataFrame
+    no_location: pd.DataFrame
+    party: PartyData
+    view: dict
+    attribution: list[str]
+    merger_notes: list[dict] = field(default_factory=list)
+
+
+def focus_province(ds, focus: str | None, provinces: Iterable[str]) -> str | None:
+    """The province the view zooms to: ``focus`` itself, or the province of a focused park."""
+    provinces = list(provinces)
+    if not focus:
+        return None
+    if focus in provinces:
+        return focus
+    zones = ds.zones
+    if not zones.empty:
+        hit = zones[zones["id"] == focus]
+        if not hit.empty and hit.iloc[0]["province"] in provinces:
+            return str(hit.iloc[0]["province"])
+    return None
+
+
+def map_model(ds, geo: Geo, cfg, provinces: Iterable[str], lang: str, vintage: str = "2024",
+              focus: str | None = None, measure: str | None = None) -> MapModel:
+    provinces = [p for p in provinces if p in ds.provinces]
+    vintage = vintage if vintage in PROVINCE_FILES else "2024"
+    drawn, seen = [], set()
+    for i, pid in enumerate(provinces):
+        feat = province_feature(ds, geo, pid, vintage)
+        if feat is None or feat.code in seen:
+            continue
+        seen.add(feat.code)
+        prov = ds.provinces[pid]
+        unit = pid
+        if vintage == "2025" and prov.merger and prov.merger.into in ds.provinces:
+            unit = prov.merger.into
+        code = prov.gso_code or ""
+        districts = [f for f in geo.districts.values() if str(f.props.get("province_code")) == code]
+        drawn.append({"id": pid, "unit": unit, "name": _name(ds, unit, lang), "code": feat.code,
+                      "feature": feat, "colour": cfg.colour(unit, i), "districts": districts,
+                      "lines": geo.inner_lines.get(code, []) if vintage == "2024" else []})
+    box = _union_bbox(d["feature"].bbox for d in drawn)
+    neighbours: list[Feature] = []
+    if box is not None:
+        pad = (box[0] - NEIGHBOUR_PAD, box[1] - NEIGHBOUR_PAD, box[2] + NEIGHBOUR_PAD, box[3] + NEIGHBOUR_PAD)
+        neighbours = [f for code, f in sorted(geo.provinces.get(vintage, {}).items())
+                      if code not in seen and _overlaps(f.bbox, pad)]
+    old, notes = [], []
+    if vintage == "2025":
+        for d in drawn:
+            codes = [c.strip() for c in str(d["feature"].props.get("merged_from_codes", "")).split(",") if c.strip()]
+            old += [geo.provinces["2024"][c] for c in codes if c in geo.provinces.get("2024", {})]
+            prov = ds.provinces[d["id"]]
+            if prov.merger:
+                m = prov.merger
+                notes.append({"province": d["id"], "name": _name(ds, d["id"], lang),
+                              "partners": ", ".join(_name(ds, w, lang) for w in m.with_),
+                              "into": _name(ds, m.into, lang), "resolution": m.resolution,
+                              "effective": m.effective.strftime("%d/%m/%Y"),
+                              "merged_from": str(d["feature"].props.get("merged_from", ""))})
+    zones, no_loc = zones_frame(ds, geo, lang, provinces)
+    party = party_layer_data(ds, geo, cfg, provinces, measure, lang)
+    fp = focus_province(ds, focus, provinces)
+    target = [d for d in drawn if d["id"] == fp] or drawn
+    tbox = _union_bbox(d["feature"].bbox for d in target)
+    view = fit_view(tbox) if tbox else {"latitude": 21.0, "longitude": 106.0, "zoom": 6.0}
+    if party.mode == "columns":
+        view["pitch"] = 40
+    attribution = [geo.attribution.get("provinces_2025" if vintage == "2025" else "provinces_2024", "")]
+    if vintage == "2025":
+        attribution.append(geo.attribution.get("provinces_2024", ""))
+    else:
+        attribution += [geo.attribution.get(Path(n).stem, "") for n in DISTRICT_FILES]
+    attribution = list(dict.fromkeys(a for a in attribution if a))
+    return MapModel(provinces, vintage, focus, lang, drawn, neighbours, old, zones, no_loc, party, view,
+                    attribution, notes)
+
+
+def _province_tooltip(ds, d: dict, model: MapModel) -> str:
+    lang = model.lang
+    props = d["feature"].props
+    lines = [f"{props.get('type', '')} · {t('map.province.code', lang, code=d['code'])}".strip(" ·")]
+    if model.vintage == "2025" and props.get("merged_from"):
+        lines.append(t("map.province.merged_from", lang, names=props["merged_from"]))
+    if not model.zones.empty:
+        n = int((model.zones["province"] == d["id"]).sum())
+        lines.append(t("map.province.zones", lang, n=n))
+    for item in model.party.items:
+        if item["province"] == d["id"]:
+            lines.append(item["label"])
+    lines.append(t("map.province.click", lang))
+    return _plain("\n".join(lines))
+
+
+def base_map_args(cfg, token: str | None = None) -> dict:
+    """``pdk.Deck`` arguments for the base map: none (offline) unless config.yaml sets one."""
+    bm = cfg.map.base_map
+    if bm is None:
+        return {"map_provider": None, "map_style": MAP_STYLE_SENTINEL}
+    args: dict[str, Any] = {"map_provider": bm.provider}
+    if bm.style:
+        args["map_style"] = bm.style
+    if token:
+        args["api_keys"] = {bm.provider: token}
+    return args
+
+
+def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.Deck:
+    lang = model.lang
+    neighbour_rgb = list(cfg.map.neighbour_colour)[:3]
+    layers: list[pdk.Layer] = []
+    neighbours_fc = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": _geometry(f, step=3, decimals=3),
+        "properties": {"code": f.code, "tt_title": _plain(f.label(lang)),
+                       "tt_body": _plain(t("map.neighbour", lang))}} for f in model.neighbours]}
+    layers.append(pdk.Layer(
+        "GeoJsonLayer", neighbours_fc, id="neighbours", pickable=True, stroked=True, filled=True,
+        get_fill_color=neighbour_rgb + [110], get_line_color=[255, 255, 255, 255],
+        line_width_units="pixels", get_line_width=1))
+    choropleth = model.party.mode == "choropleth"
+    party_fill = {it["province"]: it["colour"] for it in model.party.items} if choropleth else {}
+    prov_fc = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": _geometry(d["feature"]),
+        "properties": {"id": d["id"], "code": d["code"], "name": d["name"],
+                       "fill": party_fill.get(d["id"], _rgb(d["colour"], 70)),
+                       "line": _rgb(d["colour"], 255),
+                       "tt_title": _plain(d["name"]), "tt_body": _province_tooltip(ds, d, model)}}
+        for d in model.drawn_provinces]}
+    layers.append(pdk.Layer(
+        "GeoJsonLayer", prov_fc, id="provinces", pickable=True, stroked=True, filled=True,
+        get_fill_color="properties.fill", get_line_color="properties.line",
+        line_width_units="pixels", get_line_width=3))
+    if model.vintage == "2025":
+        old_paths = []
+        for f in model.old_provinces:
+            pid = _province_of_code(ds, f.code, "2024")
+            name = _name(ds, pid, lang) if pid else f.label(lang)
+            for ring in _outline_paths(f):
+                old_paths += [{"path": p, "name": name} for p in dashes(ring)]
+        layers.append(pdk.Layer(
+            "PathLayer", old_paths, id="old-provinces", get_path="path", get_color=[40, 40, 40, 230],
+            width_units="pixels", get_width=2, pickable=False))
+        old_labels = []
+        for f in model.old_provinces:
+            pid = _province_of_code(ds, f.code, "2024")
+            old_labels.append({"text": (_name(ds, pid, lang) if pid else f.label(lang)) + " " + t("map.old_suffix", lang),
+                               "longitude": round(f.centroid[0], 5), "latitude": round(f.centroid[1], 5)})
+        layers.append(pdk.Layer(
+            "TextLayer", old_labels, id="province-labels", get_position=["longitude", "latitude"],
+            get_text="text", character_set="auto", get_size=15, get_color=[30, 30, 30, 255],
+            background=True, get_background_color=[255, 255, 255, 190], pickable=False))
+    else:
+        district_paths, district_labels = [], []
+        for d in model.drawn_provinces:
+            for p in d["lines"]:
+                district_paths.append({"path": p, "province": d["id"]})
+            for f in d["districts"]:
+                district_labels.append({"text": f.label(lang), "code": f.code,
+                                        "longitude": round(f.centroid[0], 5), "latitude": round(f.centroid[1], 5)})
+        layers.append(pdk.Layer(
+            "PathLayer", district_paths, id="districts", get_path="path", get_color=[60, 60, 60, 160],
+            width_units="pixels", get_width=1, pickable=False))
+        layers.append(pdk.Layer(
+            "TextLayer", district_labels, id="district-labels", get_position=["longitude", "latitude"],
+            get_text="text", character_set="auto", get_size=13, get_color=[50, 50, 50, 255],
+            size_units="pixels", pickable=False))
+    party = model.party
+    if party.mode == "columns":
+        cols = [{k: it[k] for k in ("province", "longitude", "latitude", "colour", "tt_title", "tt_body")}
+                for it in party.items]
+        layers.append(pdk.Layer(
+            "ColumnLayer", cols, id="party", get_position=["longitude", "latitude"], get_elevation=20000,
+            elevation_scale=1, radius=4000, extruded=True, get_fill_color="colour", pickable=True))
+    elif party.mode == "choropleth":
+        # The province polygons carry the colours; this layer only adds the outline and tooltips.
+        fc = {"type": "FeatureCollection", "features": [{
+            "type": "Feature", "geometry": _geometry(it["feature"]),
+            "properties": {"province": it["province"], "tt_title": it["tt_title"], "tt_body": it["tt_body"]}}
+            for it in party.items]}
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", fc, id="party", pickable=False, stroked=False, filled=False))
+    if party.district_items and model.vintage == "2024":
+        fc = {"type": "FeatureCollection", "features": [{
+            "type": "Feature", "geometry": _geometry(it["feature"]),
+            "properties": {"district": it["district"], "fill": it["colour"], "tt_title": it["tt_title"],
+                           "tt_body": it["tt_body"]}} for it in party.district_items]}
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", fc, id="party-districts", pickable=True, stroked=False, filled=True,
+            get_fill_color="properties.fill"))
+    if party.items:
+        labels = [{"text": it["label"], "longitude": it["longitude"], "latitude": it["latitude"]} for it in party.items]
+        layers.append(pdk.Layer(
+            "TextLayer", labels, id="party-labels", get_position=["longitude", "latitude"], get_text="text",
+            character_set="auto", get_size=16, get_color=[0, 0, 0, 255], background=True,
+            get_background_color=[255, 255, 255, 220], get_pixel_offset=[0, -28], pickable=False))
+    zone_cols = ["id", "province", "name", "kind", "status", "precision", "longitude", "latitude", "radius",
+                 "fill", "line", "line_width", "mark", "tt_title", "tt_body"]
+    zones = model.zones[zone_cols].to_dict("records") if not model.zones.empty else []
+    zones = [{k: (float(v) if isinstance(v, float) else v) for k, v in z.items()} for z in zones]
+    layers.append(pdk.Layer(
+        "ScatterplotLayer", zones, id="zones", get_position=["longitude", "latitude"], get_radius="radius",
+        radius_units="meters", radius_min_pixels=6, radius_max_pixels=60, stroked=True, filled=True,
+        get_fill_color="fill", get_line_color="line", get_line_width="line_width", line_width_units="pixels",
+        pickable=True, auto_highlight=True))
+    marks = [{"text": z["mark"], "longitude": z["longitude"], "latitude": z["latitude"]} for z in zones]
+    layers.append(pdk.Layer(
+        "TextLayer", marks, id="zone-kinds", get_position=["longitude", "latitude"], get_text="text",
+        character_set="auto", get_size=11, get_color=[0, 0, 0, 255], size_units="pixels", pickable=False))
+    return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**model.view),
+                    tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}, **base_map_args(cfg, token))
+
+
+def build_deck(ds, geo: Geo, cfg, provinces: Iterable[str], lang: str, vintage: str = "2024",
+               focus: str | None = None, measure: str | None = None, token: str | None = None,
+               model: MapModel | None = None) -> pdk.Deck:
+    """The map of ``provinces``: see the module docstring for layers and offline behaviour."""
+    model = model or map_model(ds, geo, cfg, provinces, lang, vintage, focus, measure)
+    return deck_from_model(model, ds, cfg, token)
+
+
+# ----------------------------------------------------------------------------- tables
+
+def drawn_table(model: MapModel, lang: str) -> pd.DataFrame:
+    """What the map draws, one row per province, neighbour, party figure and park."""
+    rows = []
+    layer = lambda key: t(f"map.layer.{key}", lang)  # noqa: E731
+    for d in model.drawn_provinces:
+        rows.append({"layer": layer("provinces"), "name": d["name"], "province": d["name"], "detail": d["code"],
+                     "longitude": round(d["feature"].centroid[0], 5), "latitude": round(d["feature"].centroid[1], 5),
+                     "source": "; ".join(model.attribution[:1])})
+    for f in model.neighbours:
+        rows.append({"layer": layer("neighbours"), "name": f.label(lang), "province": "", "detail": f.code,
+                     "longitude": round(f.centroid[0], 5), "latitude": round(f.centroid[1], 5),
+                     "source": "; ".join(model.attribution[:1])})
+    for it in model.party.items:
+        rows.append({"layer": layer("party"), "name": it["label"], "province": it["name"],
+                     "detail": period_text(it["period"], lang), "longitude": it["longitude"],
+                     "latitude": it["latitude"], "source": it["source"]})
+    for _, z in model.zones.iterrows():
+        detail = " · ".join(x for x in (z["kind_label"], z["area_text"], z["status_label"],
+                                         z["occupancy_text"], z["precision_label"]) if x)
+        rows.append({"layer": layer("zones"), "name": z["name"], "province": z["province_name"],
+                     "detail": detail, "longitude": z["longitude"], "latitude": z["latitude"],
+                     "source": z["source_text"]})
+    cols = ["layer", "name", "province", "detail", "longitude", "latitude", "source"]
+    df = pd.DataFrame(rows, columns=cols)
+    return df.rename(columns={c: t(f"map.col.{c}", lang) for c in cols})
+
+
+def zones_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Parks (drawn or without location) with translated headers."""
+    cols = ["name", "kind_label", "province_name", "district_names", "area_text", "status_label",
+            "status_date", "occupancy_text", "source_text"]
+    if "precision_label" in frame.columns:
+        cols.insert(6, "precision_label")
+    df = frame.reindex(columns=cols).fillna("")
+    return df.rename(columns={c: t(f"map.zcol.{c}", lang) for c in cols})

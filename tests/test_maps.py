@@ -1,0 +1,347 @@
+"""Unit tests of the pure map builders (dashboard.maps): real data/ and synthetic fixtures."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dashboard import maps
+from dashboard.config import BaseMap, get_config
+from dashboard.data import load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+PAIR = ["thai-nguyen", "hai-duong"]
+URL = re.compile(r"https?://", re.I)
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_dataset(DATA), maps.load_geo(DATA), get_config()
+
+
+def _deck(ds, geo, cfg, **kw):
+    kw.setdefault("lang", "en")
+    deck = maps.build_deck(ds, geo, cfg, kw.pop("provinces", PAIR), kw.pop("lang"), **kw)
+    return json.loads(deck.to_json())
+
+
+def _layer(spec, lid):
+    return next(layer for layer in spec["layers"] if layer["id"] == lid)
+
+
+def _objects(layer):
+    data = layer["data"]
+    if isinstance(data, dict):
+        return [f["properties"] for f in data["features"]]
+    return data
+
+
+# ----------------------------------------------------------------------------- real data
+
+def test_geo_loaded_once_per_process(real):
+    _, geo, _ = real
+    assert maps.load_geo(DATA) is geo
+    assert len(geo.provinces["2024"]) == 63 and len(geo.provinces["2025"]) == 34
+    assert len(geo.districts) == 21
+
+
+def test_layers_present_offline(real):
+    ds, geo, cfg = real
+    spec = _deck(ds, geo, cfg)
+    ids = [layer["id"] for layer in spec["layers"]]
+    for lid in ("neighbours", "provinces", "districts", "district-labels", "zones", "zone-kinds"):
+        assert lid in ids
+    assert spec["mapStyle"] == maps.MAP_STYLE_SENTINEL
+    assert "mapProvider" not in spec
+    assert not URL.search(json.dumps(spec))
+    for layer in spec["layers"]:
+        if layer["@@type"] == "TextLayer":
+            assert layer["characterSet"] == "auto"
+
+
+def test_provinces_in_their_colours_and_neighbours_grey(real):
+    ds, geo, cfg = real
+    spec = _deck(ds, geo, cfg)
+    provs = {p["id"]: p for p in _objects(_layer(spec, "provinces"))}
+    assert set(provs) == set(PAIR)
+    assert provs["thai-nguyen"]["line"][:3] == maps._rgb(cfg.colour("thai-nguyen"))[:3]
+    assert provs["hai-duong"]["line"][:3] == maps._rgb(cfg.colour("hai-duong"))[:3]
+    neigh = _layer(spec, "neighbours")
+    codes = {f["properties"]["code"] for f in neigh["data"]["features"]}
+    assert codes and not codes & {"19", "30"}
+    assert {"06", "31"} <= codes  # Bắc Kạn and Hải Phòng border the pair
+    assert len(codes) < 25  # only those near the compared provinces
+    assert neigh["getFillColor"][:3] == list(cfg.map.neighbour_colour)
+
+
+def test_district_lines_are_inner_and_labels_vietnamese(real):
+    ds, geo, cfg = real
+    spec = _deck(ds, geo, cfg, lang="vi")
+    paths = _objects(_layer(spec, "districts"))
+    assert paths and all(len(p["path"]) >= 2 for p in paths)
+    labels = {d["text"] for d in _objects(_layer(spec, "district-labels"))}
+    assert "Phổ Yên" in labels and "Cẩm Giàng" in labels
+    assert len(labels) == 21
+    assert _layer(spec, "districts")["getWidth"] == 1
+
+
+def test_tooltip_template_and_fields(real):
+    ds, geo, cfg = real
+    deck = maps.build_deck(ds, geo, cfg, PAIR, "en", measure="party_orgs_in_enterprises")
+    assert deck._tooltip["html"] == maps.TOOLTIP_HTML
+    fields = set(re.findall(r"{(\w+)}", maps.TOOLTIP_HTML))
+    spec = json.loads(deck.to_json())
+    for layer in spec["layers"]:
+        if layer.get("pickable"):
+            for obj in _objects(layer):
+                assert fields <= set(obj), layer["id"]
+    zone = next(z for z in _objects(_layer(spec, "zones")) if z["id"] == "hd-dai-an-mr")
+    body = zone["tt_body"]
+    for word in ("Industrial park", "District:", "Area:", ">416 ha", "Status: operating", "Occupancy:",
+                 "Location: surveyed", "Source:"):
+        assert word in body
+
+
+def test_zone_sizes_colours_precision(real):
+    ds, geo, _ = real
+    drawn, missing = maps.zones_frame(ds, geo, "en", PAIR)
+    assert len(drawn) + len(missing) == len(ds.zones[ds.zones["province"].isin(PAIR)])
+    for _, z in drawn.iterrows():
+        assert z["fill"][:3] == maps.STATUS_COLOURS[z["status"]]
+        if z["area"] and not math.isnan(z["area"]):
+            assert z["radius"] == pytest.approx(math.sqrt(z["area"] * 10_000 / math.pi), abs=0.1)
+        if z["precision"] == "district_centroid":
+            assert "approximate" in z["tt_body"]
+            assert z["fill"][3] < 100 and z["line_width"] == 3.0
+        elif z["precision"] == "surveyed":
+            assert z["fill"][3] > 200
+    styles = {p: tuple(drawn[drawn["precision"] == p].iloc[0][["line_width"]]) + (drawn[drawn["precision"] == p].iloc[0]["fill"][3],)
+              for p in set(drawn["precision"])}
+    assert len(set(styles.values())) == len(styles)  # each precision looks different
+    # Parks without district go to the "no location" table, never onto the map.
+    for _, z in missing.iterrows():
+        row = ds.zones[ds.zones["id"] == z["id"]].iloc[0]
+        assert not row["districts"] and math.isnan(row["latitude"])
+
+
+def test_kinds_distinguishable(real):
+    ds, geo, cfg = real
+    spec = _deck(ds, geo, cfg)
+    marks = {m["text"] for m in _objects(_layer(spec, "zone-kinds"))}
+    kinds = set(ds.zones[ds.zones["province"].isin(PAIR)]["kind"])
+    assert marks == {maps.KIND_MARK[k] for k in kinds}
+
+
+def test_kpi_counts_match_drawn(real):
+    ds, geo, cfg = real
+    model = maps.map_model(ds, geo, cfg, PAIR, "en")
+    counts = maps.zone_counts(ds, model.zones, model.no_location, PAIR, "en")
+    assert sum(c["drawn"] for c in counts) == len(model.zones) == len(_objects(_layer(_deck(ds, geo, cfg), "zones")))
+    tn = next(c for c in counts if c["province"] == "thai-nguyen")
+    # 7 KCN officially vs 5 operating KCN listed: the note explains the difference.
+    assert "planned" in tn["note"] and "differs" in tn["note"]
+
+
+def test_focus_fits_province(real):
+    ds, geo, cfg = real
+    both = _deck(ds, geo, cfg)["initialViewState"]
+    hd = _deck(ds, geo, cfg, focus="hai-duong")["initialViewState"]
+    assert hd["zoom"] > both["zoom"]
+    lon0, lat0, lon1, lat1 = geo.provinces["2024"]["30"].bbox
+    assert lon0 < hd["longitude"] < lon1 and lat0 < hd["latitude"] < lat1
+    zone = _deck(ds, geo, cfg, focus="tn-yen-binh")["initialViewState"]
+    lon0, lat0, lon1, lat1 = geo.provinces["2024"]["19"].bbox
+    assert lon0 < zone["longitude"] < lon1
+
+
+def test_vintage_2025(real):
+    ds, geo, cfg = real
+    spec = _deck(ds, geo, cfg, vintage="2025")
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert "old-provinces" in ids and "districts" not in ids and "district-labels" not in ids
+    provs = _objects(_layer(spec, "provinces"))
+    assert {p["code"] for p in provs} == {"19", "31"}
+    assert all("Merged from" in p["tt_body"] for p in provs)
+    assert len(_objects(_layer(spec, "old-provinces"))) > 20  # dashes
+    neigh = {f["properties"]["code"] for f in _layer(spec, "neighbours")["data"]["features"]}
+    assert not neigh & {"19", "31"}
+    model = maps.map_model(ds, geo, cfg, PAIR, "en", vintage="2025")
+    assert {n["province"] for n in model.merger_notes} == set(PAIR)
+    assert not URL.search(json.dumps(spec))
+
+
+def test_party_not_comparable_columns(real):
+    ds, geo, cfg = real
+    data = maps.party_layer_data(ds, geo, cfg, PAIR, "party_orgs_in_enterprises", "en")
+    assert data.mode == "columns" and not data.comparable and data.reasons
+    assert data.district_state == "none"
+    spec = _deck(ds, geo, cfg, measure="party_orgs_in_enterprises")
+    party = _layer(spec, "party")
+    assert party["@@type"] == "ColumnLayer"
+    assert len({json.dumps(c["colour"]) for c in _objects(party)}) == 2  # province colours, no shared scale
+    labels = [x["text"] for x in _objects(_layer(spec, "party-labels"))]
+    assert any("516" in s for s in labels) and any("166" in s for s in labels)
+    body = next(c for c in _objects(party) if c["province"] == "thai-nguyen")["tt_body"]
+    assert "Period: 2015–2023" in body and "Source:" in body
+
+
+def test_base_map_only_when_configured(real):
+    _, _, cfg = real
+    assert maps.base_map_args(cfg) == {"map_provider": None, "map_style": maps.MAP_STYLE_SENTINEL}
+    online = cfg.model_copy(deep=True)
+    online.map.base_map = BaseMap(provider="mapbox", style="light")
+    args = maps.base_map_args(online, token="tok")
+    assert args["map_provider"] == "mapbox" and args["api_keys"] == {"mapbox": "tok"}
+
+
+def test_drawn_table(real):
+    ds, geo, cfg = real
+    model = maps.map_model(ds, geo, cfg, PAIR, "vi")
+    table = maps.drawn_table(model, "vi")
+    assert len(table) == len(model.drawn_provinces) + len(model.neighbours) + len(model.zones)
+    assert "Lớp" in table.columns
+
+
+# ----------------------------------------------------------------------------- geometry
+
+def test_shoelace_centroid_with_hole():
+    square = [(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)]
+    hole = [(0, 0), (0, 2), (2, 2), (2, 0), (0, 0)]  # clockwise
+    area, (cx, cy) = maps.polygons_area_centroid([[square]])
+    assert area == pytest.approx(16) and (cx, cy) == pytest.approx((2, 2))
+    area, (cx, cy) = maps.polygons_area_centroid([[square, hole]])
+    assert area == pytest.approx(12)
+    assert cx == pytest.approx((16 * 2 - 4 * 1) / 12) and cy == pytest.approx((16 * 2 - 4 * 1) / 12)
+
+
+def test_dashes_cut_a_line():
+    pieces = maps.dashes([[0.0, 0.0], [0.1, 0.0]], dash=0.01, gap=0.01)
+    assert 4 <= len(pieces) <= 6
+    assert all(p[0][0] < p[-1][0] for p in pieces)
+
+
+def test_fit_view_zooms_in_for_smaller_box():
+    big = maps.fit_view((105, 20, 107, 22))
+    small = maps.fit_view((105, 20, 105.5, 20.5))
+    assert small["zoom"] > big["zoom"] and small["latitude"] == pytest.approx(20.25)
+
+
+# ----------------------------------------------------------------------------- synthetic data
+
+def _square(x0, y0, x1, y1):
+    return {"type": "MultiPolygon", "coordinates": [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]]}
+
+
+def _fc(features, attribution="FAKE attribution"):
+    return {"type": "FeatureCollection", "metadata": {"attribution": attribution}, "features": features}
+
+
+def _feat(props, geom):
+    return {"type": "Feature", "properties": props, "geometry": geom}
+
+
+ZONES_HEADER = ("id,province,name,kind,districts,area_ha,area_qualifier,status,status_date,occupancy_pct,"
+                "occupancy_date,lat,lon,location_precision,source,note\n")
+
+
+@pytest.fixture()
+def fake(tmp_path):
+    """A copy of data/ with FAKE boundaries (squares) and FAKE parks; data/ is never written."""
+    d = tmp_path / "data"
+    shutil.copytree(DATA, d, ignore=shutil.ignore_patterns("geo"))
+    geo = d / "geo"
+    geo.mkdir()
+    prov24 = [_feat({"code": "19", "name": "Tỉnh Giả Một", "name_en": "Fake One", "type": "Tỉnh"}, _square(105, 21, 105.6, 21.4)),
+              _feat({"code": "30", "name": "Tỉnh Giả Hai", "name_en": "Fake Two", "type": "Tỉnh"}, _square(106, 20.5, 106.5, 21)),
+              _feat({"code": "06", "name": "Láng Giềng", "name_en": "Near", "type": "Tỉnh"}, _square(105, 21.4, 105.6, 21.8)),
+              _feat({"code": "01", "name": "Xa Xôi", "name_en": "Far", "type": "Tỉnh"}, _square(100, 10, 100.5, 10.5))]
+    (geo / "provinces_2024.geojson").write_text(json.dumps(_fc(prov24)), encoding="utf-8")
+    prov25 = [_feat({"code": "19", "name": "Hợp Nhất Giả", "name_en": "Fake Merged", "type": "Tỉnh",
+                     "merged_from": "Láng Giềng + Tỉnh Giả Một", "merged_from_codes": "06,19"}, _square(105, 21, 105.6, 21.8)),
+              _feat({"code": "31", "name": "Thành Phố Giả", "name_en": "Fake City", "type": "Thành phố",
+                     "merged_from": "Tỉnh Giả Hai", "merged_from_codes": "30"}, _square(106, 20.5, 106.5, 21))]
+    (geo / "provinces_2025.geojson").write_text(json.dumps(_fc(prov25)), encoding="utf-8")
+    tn = [_feat({"code": "164", "name": "Huyện Giả A", "name_en": "Fake A", "province_code": "19"}, _square(105, 21, 105.2, 21.2)),
+          _feat({"code": "165", "name": "Huyện Giả B", "name_en": "Fake B", "province_code": "19"}, _square(105.2, 21, 105.6, 21.2))]
+    (geo / "districts_thai_nguyen.geojson").write_text(json.dumps(_fc(tn)), encoding="utf-8")
+    hd = [_feat({"code": "288", "name": "Huyện Giả C", "name_en": "Fake C", "province_code": "30"}, _square(106, 20.5, 106.5, 21))]
+    (geo / "districts_hai_duong.geojson").write_text(json.dumps(_fc(hd)), encoding="utf-8")
+    src = "vietnammoi_tn_kcn_plan_2023"
+    (d / "industrial_zones.csv").write_text(ZONES_HEADER + "\n".join([
+        f"fake-span,thai-nguyen,KCN Giả & Co {{tt_body}},KCN,164;165,100,,operating,2023,,,,,none,{src},",
+        f"fake-one,thai-nguyen,CCN Giả Một,CCN,164,50,,planned,2023,,,,,none,{src},",
+        f"fake-two,thai-nguyen,CCN Giả Hai,CCN,164,,,under_construction,2023,,,,,none,{src},",
+        f"fake-point,hai-duong,KCN Giả Điểm,KCN,288,200,~,operating,2023,50,2023,20.7,106.2,surveyed,{src},",
+        f"fake-nowhere,hai-duong,KCN Giả Không Rõ,IT,,,,planned,2023,,,,,none,{src},",
+    ]) + "\n", encoding="utf-8")
+    with open(d / "values.csv", "a", encoding="utf-8") as fh:
+        fh.write("thai-nguyen,party_orgs_private_enterprises,2023,300,,,,,164,vietnammoi_tn_kcn_plan_2023,,,,,\n")
+    return d
+
+
+def test_synthetic_centroid_placement(fake):
+    ds = load_dataset(fake)
+    assert not [p for p in ds.errors if "industrial_zones" in p.file], ds.errors
+    geo = maps.load_geo(fake)
+    drawn, missing = maps.zones_frame(ds, geo, "en", PAIR)
+    span = drawn[drawn["id"] == "fake-span"].iloc[0]
+    # Union of A (0.04 sq deg, centre 105.1) and B (0.08 sq deg, centre 105.4): 105.3, 21.1.
+    assert span["longitude"] == pytest.approx(105.3, abs=1e-4) and span["latitude"] == pytest.approx(21.1, abs=1e-4)
+    assert span["precision"] == "district_centroid" and "approximate" in span["tt_body"]
+    # Two parks at the centroid of A are spread around it, not stacked.
+    a = drawn[drawn["id"].isin(["fake-one", "fake-two"])]
+    assert a[["longitude", "latitude"]].drop_duplicates().shape[0] == 2
+    for _, z in a.iterrows():
+        assert math.hypot(z["longitude"] - 105.1, z["latitude"] - 21.1) < 0.05
+    point = drawn[drawn["id"] == "fake-point"].iloc[0]
+    assert (point["longitude"], point["latitude"]) == (106.2, 20.7) and point["precision"] == "surveyed"
+    assert list(missing["id"]) == ["fake-nowhere"]
+    # Names from data go into the tooltip as text (the frontend escapes them); braces cannot
+    # be read as template fields.
+    assert "Giả & Co" in span["tt_title"] and "&amp;" not in span["tt_title"] and "{" not in span["tt_title"]
+
+
+def test_synthetic_inner_lines_and_deck(fake):
+    ds = load_dataset(fake)
+    geo = maps.load_geo(fake)
+    assert geo.inner_lines["19"] == [[[105.2, 21.0], [105.2, 21.2]]] or \
+        geo.inner_lines["19"] == [[[105.2, 21.2], [105.2, 21.0]]]
+    assert geo.inner_lines.get("30", []) == []
+    cfg = get_config()
+    spec = _deck(ds, geo, cfg, lang="vi")
+    neigh = {f["properties"]["code"] for f in _layer(spec, "neighbours")["data"]["features"]}
+    assert neigh == {"06"}  # the far province is left out
+    assert {d["text"] for d in _objects(_layer(spec, "district-labels"))} == {"Huyện Giả A", "Huyện Giả B", "Huyện Giả C"}
+    assert not URL.search(json.dumps(spec))
+    spec25 = _deck(ds, geo, cfg, vintage="2025")
+    labels = {x["text"] for x in _objects(_layer(spec25, "province-labels"))}
+    assert any("Bac Kan" in s for s in labels)  # the old provinces named inside the merged unit
+
+
+def test_synthetic_party_district_state(fake):
+    ds = load_dataset(fake)
+    geo = maps.load_geo(fake)
+    cfg = get_config()
+    # Only a district row for Thái Nguyên, of another indicator than its province figure.
+    data = maps.party_layer_data(ds, geo, cfg, PAIR, "party_orgs_in_enterprises", "en")
+    assert data.mode == "columns" and data.district_state == "none"
+    # Add the province figure of the same indicator and period: comparable, one scale.
+    with open(fake / "values.csv", "a", encoding="utf-8") as fh:
+        fh.write("thai-nguyen,party_orgs_private_enterprises,2023,500,,,,,,vietnammoi_tn_kcn_plan_2023,,,,,\n")
+    ds = load_dataset(fake)
+    data = maps.party_layer_data(ds, geo, cfg, PAIR, "party_orgs_in_enterprises", "en")
+    assert data.mode == "choropleth" and data.comparable
+    assert data.district_state == "present" and [d["district"] for d in data.district_items] == ["164"]
+    colours = {it["province"]: it["colour"] for it in data.items}
+    assert sum(colours["thai-nguyen"][:3]) < sum(colours["hai-duong"][:3])  # 500 darker than 166
+    spec = _deck(ds, geo, cfg, measure="party_orgs_in_enterprises")
+    provs = {p["id"]: p for p in _objects(_layer(spec, "provinces"))}
+    assert provs["thai-nguyen"]["fill"] == colours["thai-nguyen"]
+    assert "party-districts" in [layer["id"] for layer in spec["layers"]]
+    assert "Period: 2023" in _objects(_layer(spec, "party-districts"))[0]["tt_body"]

@@ -1,0 +1,99 @@
+"""AppTest of the map page (pages/ban_do.py): deck JSON, controls, notes, tables."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+URL = re.compile(r"https?://", re.I)
+
+
+def _run(**params):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page("pages/ban_do.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _spec(at):
+    decks = at.get("deck_gl_json_chart")
+    assert len(decks) == 1
+    return json.loads(decks[0].proto.json)
+
+
+def _ids(spec):
+    return [layer["id"] for layer in spec["layers"]]
+
+
+def test_map_page_renders_offline_deck():
+    at = _run(lang="en")
+    spec = _spec(at)
+    for lid in ("neighbours", "provinces", "districts", "district-labels", "zones", "zone-kinds"):
+        assert lid in _ids(spec)
+    assert spec["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in spec
+    assert not URL.search(at.get("deck_gl_json_chart")[0].proto.json)
+    tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
+    assert "{tt_title}" in tooltip["html"]
+    # KPI beside the map = parks drawn.
+    zones = next(layer for layer in spec["layers"] if layer["id"] == "zones")["data"]
+    drawn = sum(int(m.value) for m in at.metric)
+    assert drawn == len(zones)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Map data:" in captions and "Open Development" in captions
+
+
+def test_province_switch_fits_province():
+    at = _run(lang="en")
+    both = _spec(at)["initialViewState"]
+    switch = at.button_group(key="w_map_focus")
+    switch.set_value("hai-duong").run()
+    assert not at.exception
+    hd = _spec(at)["initialViewState"]
+    assert hd["zoom"] > both["zoom"]
+    assert at.session_state["_view"].focus == "hai-duong"
+    at.button_group(key="w_map_focus").set_value("all").run()
+    assert _spec(at)["initialViewState"] == both
+
+
+def test_vintage_2025_from_url():
+    at = _run(lang="en", vintage="2025")
+    spec = _spec(at)
+    assert "old-provinces" in _ids(spec) and "districts" not in _ids(spec)
+    infos = " ".join(i.value for i in at.info)
+    assert "From 1 July 2025" in infos and "former provinces" in infos
+
+
+def test_party_measure_layer_and_notes():
+    at = _run(lang="en")
+    at.selectbox(key="w_map_measure").set_value("party_orgs_in_enterprises").run()
+    assert not at.exception
+    spec = _spec(at)
+    assert "party" in _ids(spec) and "party-labels" in _ids(spec)
+    infos = " ".join(i.value for i in at.info)
+    assert "not comparable" in infos
+    assert "No district data yet" in infos
+
+
+def test_vietnamese_labels_and_zone_focus():
+    at = _run(lang="vi", focus="hd-dai-an-mr")
+    spec = _spec(at)
+    labels = {d["text"] for d in next(layer for layer in spec["layers"] if layer["id"] == "district-labels")["data"]}
+    assert "Cẩm Giàng" in labels
+    zones = next(layer for layer in spec["layers"] if layer["id"] == "zones")["data"]
+    assert any("Tình trạng" in z["tt_body"] for z in zones)
+    # The focused park's details panel is shown without a click.
+    assert any("KCN Đại An mở rộng" in h.value for h in at.subheader)
+
+
+def test_tables_and_downloads():
+    at = _run(lang="en")
+    assert len(at.dataframe) >= 2
+    heads = " ".join(e.label for e in at.expander)
+    assert "What the map shows" in heads
+    assert any("No location" in s.value for s in at.subheader)
