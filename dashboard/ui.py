@@ -17,6 +17,10 @@ import streamlit as st
 from . import charts, export
 from .compare import ABSOLUTE, MODES, difference, normalise, pair_for_concept
 from .config import ROOT, Config, get_config
+
+#: NOTE: a local file; a ":material/…:" or emoji page icon makes the browser fetch the
+#: favicon from a font CDN, which fails in a meeting room without internet.
+ICON = ROOT / "assets" / "icon.png"
 from .data import DATA_FILES, GEO_DIR, Dataset, load_dataset
 from .i18n import pick, t
 from .present import escape_md, flags, period_text, sources_line, value_text
@@ -24,15 +28,15 @@ from .state import PARAMS, View, parse_view, permalink, view_params
 
 CSS = """
 <style>
-  html, body, [class*="st-"] { font-size: 18px; }
-  [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
-  [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
-  [data-testid="stCaptionContainer"] { font-size: 0.95rem; color: #333; }
-  h1 { font-size: 2.3rem !important; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div {
+    font-size: 2.5rem; font-weight: 700; line-height: 1.15; }
+  [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+  [data-testid="stMain"] h1 { font-size: 2.4rem; }
+  [data-testid="stMain"] h3 { font-size: 1.5rem; }
   .block-container { padding-top: 2.5rem; max-width: 1500px; }
   @media (max-width: 640px) {
-    html, body, [class*="st-"] { font-size: 16px; }
-    [data-testid="stMetricValue"] { font-size: 1.8rem; }
+    [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div { font-size: 1.8rem; }
+    [data-testid="stMain"] h1 { font-size: 1.8rem; }
     .block-container { padding-left: 0.8rem; padding-right: 0.8rem; }
   }
 </style>
@@ -141,17 +145,29 @@ def bound(widget, key: str, field: str, current, cast=None, **kwargs):
 
 # ----------------------------------------------------------------------------- app shell
 
+def view_lang() -> str:
+    view = st.session_state.get("_view")
+    return view.lang if view is not None else "vi"
+
+
 def run_app() -> None:
     """The router: pages from config.yaml, the shared sidebar, banner and footer."""
     cfg = get_config()
-    st.set_page_config(page_title="So sánh tỉnh", page_icon=":material/compare_arrows:", layout="wide")
+    st.set_page_config(page_title=t("app.title", view_lang()), page_icon=str(ICON), layout="wide")
     ds = dataset(cfg)
     view = _current_view(cfg, ds)
     lang = view.lang
 
     # NOTE: a page file missing from a deployment is left out of the menu, not a crash.
-    pages = [st.Page(e.file, title=pick(e.title, lang), icon=e.icon, url_path=e.url_path,
-                     default=e.default) for e in cfg.pages if (ROOT / e.file).is_file()]
+    entries = [e for e in cfg.pages if (ROOT / e.file).is_file()]
+    pages = [st.Page(e.file, title=pick(e.title, lang), icon=e.icon, url_path=e.url_path)
+             for e in entries]
+    # NOTE: Streamlit serves the default page at "/" only; its own url_path would answer
+    # "page not found". A hidden default page serves "/" so that every configured path,
+    # /tong-quan included, is a normal page that a link can reopen.
+    home = next((e for e in entries if e.default), entries[0])
+    pages.insert(0, st.Page(home.file, title=pick(home.title, lang), icon=home.icon,
+                            url_path="trang-chu", default=True, visibility="hidden"))
     nav = st.navigation(pages)
     st.html(CSS)
     _sidebar(cfg, ds, view)
@@ -309,7 +325,7 @@ def comparability_note(ctx: Context, comp) -> str:
             parts.append(t("compare.reason.missing", lang, provinces=", ".join(missing)))
         else:
             parts.append(t(f"compare.reason.{reason}", lang))
-    return t("compare.not_comparable", lang) + " " + " ".join(parts)
+    return t("compare.not_comparable", lang) + " " + "; ".join(p.rstrip(".") for p in parts) + "."
 
 
 def mode_control(ctx: Context) -> str:

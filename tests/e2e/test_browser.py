@@ -1,0 +1,82 @@
+"""What a person sees, in Debian's Chromium: pages, charts, URL state, phone layout, offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import open_app, screenshot, wait_ready
+
+PAGES = [  # (url path, charts expected)
+    ("", "stMetric"),
+    ("dang-doanh-nghiep", "stPlotlyChart"),
+    ("dang-truong-hoc", "stMetric"),
+    ("kinh-te-xa-hoi", "stPlotlyChart"),
+    ("chuyen-doi-so", "stPlotlyChart"),
+    ("so-sanh-chi-tieu", "stPlotlyChart"),
+    ("du-lieu", "stDataFrame"),
+]
+
+
+def no_error_boxes(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+@pytest.mark.parametrize("path,testid", PAGES, ids=[p or "root" for p, _ in PAGES])
+def test_page_renders_its_charts_offline(page, app_url, path, testid):
+    open_app(page, app_url, path)
+    locator = page.locator(f'[data-testid="{testid}"]').first
+    locator.wait_for(state="visible")
+    if testid == "stPlotlyChart":
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(state="attached")
+    no_error_boxes(page)
+    screenshot(page, f"page-{path or 'root'}")
+    assert page.outside_requests == [], "nothing outside the machine may even be requested"
+
+
+def test_url_restores_language_indicator_period(page, app_url):
+    open_app(page, app_url, "so-sanh-chi-tieu", lang="en", provinces="thai-nguyen,hai-duong",
+             indicator="dti_rank", period="2021", mode="absolute")
+    assert page.locator("h1").first.inner_text() == "Indicator explorer"
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert sorted(v.strip() for v in values) == ["14/63", "8/63"]
+    assert "lang=en" in page.url and "indicator=dti_rank" in page.url
+
+
+def test_repeated_province_parameters(page, app_url):
+    page.goto(f"{app_url}/so-sanh-chi-tieu?provinces=hai-duong&provinces=thai-nguyen&indicator=dti_rank&period=2021")
+    wait_ready(page)
+    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    assert [lbl.strip() for lbl in labels[:2]] == ["Hải Dương", "Thái Nguyên"]
+
+
+def test_mode_parameter_restores_normalisation(page, app_url):
+    open_app(page, app_url, "so-sanh-chi-tieu", indicator="industrial_parks", mode="per_km2")
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert any(v.strip().startswith("≈") for v in values)
+
+
+def test_changing_a_control_updates_the_url(page, app_url):
+    open_app(page, app_url, "kinh-te-xa-hoi")
+    page.get_by_role("radio", name="English").click()
+    page.wait_for_url("**lang=en**")
+    wait_ready(page)
+    assert page.locator("h1").first.inner_text() == "Economy and society"
+    page.get_by_role("radio", name="Per km²").click()
+    page.wait_for_url("**mode=per_km2**")
+
+
+def test_invalid_parameter_shows_default_view_and_notice(page, app_url):
+    open_app(page, app_url, "so-sanh-chi-tieu", indicator="khong-ton-tai", lang="xx")
+    assert page.locator("h1").first.inner_text() == "So sánh chỉ tiêu"
+    notices = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    assert "khong-ton-tai" in notices and "không hợp lệ" in notices
+    no_error_boxes(page)
+
+
+@pytest.mark.parametrize("path", ["", "dang-doanh-nghiep", "so-sanh-chi-tieu"])
+def test_phone_has_no_horizontal_page_scroll(phone, app_url, path):
+    open_app(phone, app_url, path)
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    screenshot(phone, f"phone-{path or 'root'}")
