@@ -6,6 +6,17 @@ import pytest
 
 from tests.e2e.conftest import open_app, screenshot, wait_ready
 
+def test_a_direct_link_opened_first_shows_the_page_without_a_dialog(page, app_url):
+    """First visit after the server starts (streamlit#9992 workaround in dashboard.serve)."""
+    open_app(page, app_url, "ban-do")
+    assert page.locator("h1").first.inner_text() == "Bản đồ"
+    assert page.get_by_text("Page not found").count() == 0
+    open_app(page, app_url, "tong-quan")
+    assert page.locator("h1").first.inner_text() == "Tổng quan"
+    assert page.get_by_text("Page not found").count() == 0
+    assert "/tong-quan" in page.url
+
+
 PAGES = [  # (url path, charts expected)
     ("", "stMetric"),
     ("dang-doanh-nghiep", "stPlotlyChart"),

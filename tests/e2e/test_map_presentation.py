@@ -1,0 +1,82 @@
+"""Browser tests of the map, the presentation mode and the offline HTML briefing."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.conftest import ROOT, open_app, screenshot, wait_ready
+
+
+def test_map_renders_offline_and_switches_province(page, app_url):
+    open_app(page, app_url, "ban-do")
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(state="visible")
+    box = canvas.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 300
+    page.wait_for_timeout(1500)
+    screenshot(page, "map-all")
+    assert page.outside_requests == [], "the map must not request tiles or anything outside"
+    page.get_by_role("radio", name="Hải Dương").first.click()
+    page.wait_for_url("**focus=hai-duong**")
+    wait_ready(page)
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
+    page.get_by_role("radio", name="Thái Nguyên").first.click()
+    page.wait_for_url("**focus=thai-nguyen**")
+    wait_ready(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.outside_requests == []
+
+
+def test_map_2025_boundaries_from_link(page, app_url):
+    open_app(page, app_url, "ban-do", vintage="2025")
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "202/2025/QH15" in text
+    assert page.outside_requests == []
+
+
+def test_presentation_advances_slides(page, app_url):
+    open_app(page, app_url, "trinh-chieu", slide="1")
+    main = page.locator('[data-testid="stMain"]')
+    assert re.search(r"\b1\s*/\s*\d+", main.inner_text())
+    page.get_by_role("button", name="Trang sau").first.click()
+    page.wait_for_url("**slide=2**")
+    wait_ready(page)
+    assert re.search(r"\b2\s*/\s*\d+", main.inner_text())
+    screenshot(page, "presentation-slide-2")
+
+
+def test_presentation_at_projector_and_laptop_sizes(browser, app_url):
+    from tests.e2e.conftest import make_page
+
+    for width, height in ((1920, 1080), (1366, 768)):
+        ctx, pg = make_page(browser, width, height)
+        open_app(pg, app_url, "trinh-chieu", slide="3", embed="true")
+        overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+        screenshot(pg, f"presentation-{width}x{height}")
+        ctx.close()
+
+
+def test_briefing_opens_offline_with_charts_numbers_and_sources(browser, tmp_path):
+    from dashboard.briefing import build_briefing_html
+    from dashboard.config import load_config
+    from dashboard.data import load_dataset
+    from tests.e2e.conftest import make_page
+
+    ds = load_dataset(ROOT / "data")
+    cfg = load_config(ROOT / "config.yaml")
+    html = build_briefing_html(ds, cfg, ["thai-nguyen", "hai-duong"], "vi")
+    path = tmp_path / "briefing.html"
+    path.write_text(html, encoding="utf-8")
+    ctx, pg = make_page(browser, 1280, 900)
+    pg.goto(path.as_uri())
+    pg.wait_for_selector(".plotly .main-svg")
+    n_divs = pg.locator(".plotly-graph-div").count()
+    assert n_divs > 0
+    pg.wait_for_function(f"document.querySelectorAll('.plotly-graph-div .main-svg').length >= {n_divs}")
+    text = pg.locator("body").inner_text()
+    assert "Nguồn" in text and ">31" in text and "3.390" in text
+    assert pg.outside_requests == []
+    screenshot(pg, "briefing")
+    ctx.close()
