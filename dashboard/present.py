@@ -92,6 +92,33 @@ def escape_md(text: str) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
+def difference_delta(ds, comp, provinces: list[str], lang: str) -> tuple[str, str] | None:
+    """The computed difference first - second province, for a KPI card's delta.
+
+    Returns ``(delta, description)``, e.g. ``("-3,7 điểm %", "so với Hải Dương (tính
+    toán)")``, or ``None`` when the figures are not comparable, are bounds (``>``/``<``) or
+    ranks. The difference keeps the larger precision of its two inputs.
+    """
+    from .compare import difference
+
+    if len(provinces) != 2 or not comp.comparable:
+        return None
+    first, second = comp.rows.get(provinces[0]), comp.rows.get(provinces[1])
+    if first is None or second is None:
+        return None
+    ind = ds.indicators[first["indicator"]]
+    diff = difference(comp, provinces[0], provinces[1]) if ind.kind != "rank" else None
+    if diff is None:
+        return None
+    decimals = max(fmt.decimals_of(first["value_text"]), fmt.decimals_of(second["value_text"]))
+    unit = pick(ind.unit, lang)
+    unit = t("figure.points", lang) if unit.startswith("%") else unit
+    sign = "+" if diff > 0 else ""
+    other = ds.provinces.get(provinces[1])
+    return (f"{sign}{fmt.number(diff, lang, decimals)} {unit}",
+            t("figure.difference", lang, other=pick(other.name, lang) if other else provinces[1]))
+
+
 def figure_record(ds, row: pd.Series, lang: str) -> dict:
     """A flat, display-ready record of one figure (tables and exports use this)."""
     ind = ds.indicators[row["indicator"]]

@@ -19,9 +19,9 @@ import streamlit as st
 
 from . import charts, ui
 from .briefing import briefing_file_name, build_briefing_html
-from .compare import ABSOLUTE, difference, pair_for_concept
+from .compare import ABSOLUTE, pair_for_concept
 from .i18n import pick, t
-from .present import escape_md
+from .present import difference_delta, escape_md
 from .state import permalink
 
 PAGE_ID = "presentation"
@@ -112,20 +112,12 @@ def _slide_body(ctx: ui.Context, concept: str) -> None:
     ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
     provinces = ctx.view.provinces
     comp = pair_for_concept(ds, concept, provinces)
-    delta_text = None
-    if comp.comparable and len(provinces) == 2:
-        ind = ds.indicators[next(iter(comp.present.values()))["indicator"]]
-        diff = difference(comp, provinces[0], provinces[1]) if ind.kind != "rank" else None
-        if diff is not None:
-            from . import fmt
-
-            delta_text = t("figure.difference", lang, value=fmt.number(diff, lang, None),
-                           other=pick(ds.provinces[provinces[1]].name, lang))
+    delta = difference_delta(ds, comp, provinces, lang)
     if comp.comparable:
         left, right = st.columns([2, 3], gap="large")
         with left:
             for i, pid in enumerate(provinces):
-                ui.kpi_card(ctx, comp.rows.get(pid), pid, ABSOLUTE, delta_text if i == 0 else None)
+                ui.kpi_card(ctx, comp.rows.get(pid), pid, ABSOLUTE, delta if i == 0 else None)
         with right:
             first = next(iter(comp.present.values()))
             fig = charts.bar_comparison(ds, comp, cfg, lang, ABSOLUTE)

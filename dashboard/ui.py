@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from . import charts, export
-from .compare import ABSOLUTE, MODES, difference, normalise, pair_for_concept
+from .compare import ABSOLUTE, MODES, normalise, pair_for_concept
 from .config import ROOT, Config, get_config
 
 #: NOTE: a local file; a ":material/…:" or emoji page icon makes the browser fetch the
@@ -23,7 +23,7 @@ from .config import ROOT, Config, get_config
 ICON = ROOT / "assets" / "icon.png"
 from .data import DATA_FILES, GEO_DIR, Dataset, load_dataset
 from .i18n import pick, t
-from .present import escape_md, flags, period_text, sources_line, value_text
+from .present import difference_delta, escape_md, flags, period_text, sources_line, value_text
 from .state import PARAMS, View, parse_view, permalink, view_params
 
 CSS = """
@@ -239,7 +239,7 @@ def share_box(ctx: Context, page_id: str) -> None:
 # ----------------------------------------------------------------------------- figures
 
 def kpi_card(ctx: Context, row: pd.Series | None, province: str, mode: str = ABSOLUTE,
-             delta: str | None = None) -> None:
+             delta: tuple[str, str] | None = None) -> None:
     """One province's figure: value with qualifier and unit, period, flags, source."""
     ds, lang = ctx.ds, ctx.lang
     name = pick(ds.provinces[province].name, lang) if province in ds.provinces else province
@@ -263,7 +263,8 @@ def kpi_card(ctx: Context, row: pd.Series | None, province: str, mode: str = ABS
                 caption.append(sources_line(ds, [r["source"] for r in norm.inputs], lang))
             else:
                 caption.append(t(f"mode.reason.{norm.reason}", lang))
-        st.metric(name, shown, delta=delta, delta_color="off")
+        st.metric(name, shown, delta=delta[0] if delta else None, delta_color="off",
+                  delta_description=delta[1] if delta else None)
         badges = flags(row, lang)
         if badges:
             st.markdown(" ".join(f":orange-badge[{escape_md(b)}]" for b in badges))
@@ -295,17 +296,10 @@ def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bo
     ind = ds.indicators[first["indicator"]]
     st.subheader(pick(ind.title, lang))
     cols = st.columns(len(provinces))
-    delta_text = None
-    if comp.comparable and len(provinces) == 2 and mode == ABSOLUTE and ind.kind != "rank":
-        diff = difference(comp, provinces[0], provinces[1])
-        if diff is not None:
-            from . import fmt
-
-            delta_text = t("figure.difference", lang, value=fmt.number(diff, lang, None),
-                           other=pick(ds.provinces[provinces[1]].name, lang))
+    delta = difference_delta(ds, comp, provinces, lang) if mode == ABSOLUTE else None
     for i, (col, pid) in enumerate(zip(cols, provinces)):
         with col:
-            kpi_card(ctx, comp.rows.get(pid), pid, mode, delta_text if i == 0 else None)
+            kpi_card(ctx, comp.rows.get(pid), pid, mode, delta if i == 0 else None)
     if comp.comparable:
         if chart:
             fig = charts.bar_comparison(ds, comp, ctx.cfg, lang, mode)

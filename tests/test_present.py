@@ -44,3 +44,19 @@ def test_period_and_sources(ds):
 
 def test_markdown_is_escaped():
     assert escape_md("[x](javascript:alert(1))") == "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+
+
+def test_difference_delta_keeps_precision_and_says_points(ds):
+    from dashboard.compare import comparability
+    from dashboard.present import difference_delta
+
+    tn = ds.rows("grdp_growth", [TN]).iloc[0].copy()
+    hd = tn.copy()
+    tn["value"], tn["value_text"] = 6.5, "6.5"
+    hd["province"], hd["value"], hd["value_text"] = HD, 10.2, "10.2"
+    delta, description = difference_delta(ds, comparability({TN: tn, HD: hd}), [TN, HD], "vi")
+    assert delta == "-3,7 điểm %"
+    assert description == "so với Hải Dương (tính toán)"
+    bound = hd.copy()
+    bound["qualifier"] = ">"
+    assert difference_delta(ds, comparability({TN: tn, HD: bound}), [TN, HD], "vi") is None
