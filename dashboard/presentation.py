@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import time
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from . import charts, ui
 from .briefing import briefing_file_name, build_briefing_html
-from .compare import ABSOLUTE, pair_for_concept
+from .compare import ABSOLUTE
 from .i18n import pick, t
 from .present import difference_delta, escape_md
 from .state import permalink
@@ -111,7 +112,7 @@ def _restart_timer() -> None:
 def _slide_body(ctx: ui.Context, concept: str) -> None:
     ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
     provinces = ctx.view.provinces
-    comp = pair_for_concept(ds, concept, provinces)
+    comp = ui.pair(ds, concept, provinces)
     delta = difference_delta(ds, comp, provinces, lang)
     if comp.comparable:
         left, right = st.columns([2, 3], gap="large")
@@ -120,7 +121,8 @@ def _slide_body(ctx: ui.Context, concept: str) -> None:
                 ui.kpi_card(ctx, comp.rows.get(pid), pid, ABSOLUTE, delta if i == 0 else None)
         with right:
             first = next(iter(comp.present.values()))
-            fig = charts.bar_comparison(ds, comp, cfg, lang, ABSOLUTE)
+            # a copy: the cached figure is shared by every session and must not change
+            fig = go.Figure(ui.concept_bar(ds, concept, provinces, lang, ABSOLUTE))
             fig.update_layout(height=CHART_HEIGHT, font={"size": cfg.chart.font_size + 2},
                               title={"font": {"size": cfg.chart.title_size + 2}})
             fig.update_xaxes(tickfont={"size": cfg.chart.font_size + 2})

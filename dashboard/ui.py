@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from . import charts, export
-from .compare import ABSOLUTE, MODES, normalise, pair_for_concept
+from .compare import ABSOLUTE, MODES, Comparability, normalise, pair_for_concept
 from .config import ROOT, Config, get_config
 
 #: NOTE: a local file; a ":material/…:" or emoji page icon makes the browser fetch the
@@ -74,6 +74,51 @@ def dataset(cfg: Config | None = None) -> Dataset:
     cfg = cfg or get_config()
     path = data_dir(cfg)
     return _load(str(path), _signature(path))
+
+
+@st.cache_resource(max_entries=4096, show_spinner=False)
+def _memo(name: str, fingerprint: str, args: tuple, _call):  # noqa: ARG001 - the key
+    return _call()
+
+
+def memo(fn, ds: Dataset, *args):
+    """``fn(ds, *args)`` computed once per dataset content and arguments, for all sessions.
+
+    Figures and comparisons are rebuilt only when the data (its fingerprint) or the
+    arguments change, never on a plain rerun. Results are shared: callers must not
+    mutate them. ``args`` must be hashable (strings, tuples).
+    """
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _memo(name, ds.fingerprint, args, lambda: fn(ds, *args))
+
+
+def pair(ds: Dataset, concept: str, provinces) -> Comparability:
+    return memo(pair_for_concept, ds, concept, tuple(provinces))
+
+
+def _bar(ds: Dataset, concept: str, provinces: tuple, lang: str, mode: str):
+    return charts.bar_comparison(ds, pair_for_concept(ds, concept, provinces), get_config(), lang, mode)
+
+
+def _series(ds: Dataset, indicator: str, provinces: tuple, lang: str):
+    return charts.time_series(ds, indicator, list(provinces), get_config(), lang)
+
+
+def _composition(ds: Dataset, total: str, parts: tuple, province: str, lang: str):
+    return charts.composition(ds, total, list(parts), province, get_config(), lang)
+
+
+def concept_bar(ds: Dataset, concept: str, provinces, lang: str, mode: str = ABSOLUTE):
+    """Cached bar chart of a comparable concept (see :func:`memo`)."""
+    return memo(_bar, ds, concept, tuple(provinces), lang, mode)
+
+
+def series_chart(ds: Dataset, indicator: str, provinces, lang: str):
+    return memo(_series, ds, indicator, tuple(provinces), lang)
+
+
+def composition_chart(ds: Dataset, total: str, parts, province: str, lang: str):
+    return memo(_composition, ds, total, tuple(parts), province, lang)
 
 
 # ----------------------------------------------------------------------------- view state
@@ -289,7 +334,7 @@ def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bo
                   key: str = "") -> None:
     """Cards for one concept; one chart when the figures are comparable, else a note why."""
     ds, lang, provinces = ctx.ds, ctx.lang, ctx.view.provinces
-    comp = pair_for_concept(ds, concept, provinces)
+    comp = pair(ds, concept, provinces)
     if not comp.present:
         return
     first = next(iter(comp.present.values()))
@@ -302,7 +347,7 @@ def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bo
             kpi_card(ctx, comp.rows.get(pid), pid, mode, delta if i == 0 else None)
     if comp.comparable:
         if chart:
-            fig = charts.bar_comparison(ds, comp, ctx.cfg, lang, mode)
+            fig = concept_bar(ds, concept, provinces, lang, mode)
             st.plotly_chart(fig, config=charts.chart_config(f"{concept}-{first['period']}"),
                             key=f"bar-{key}{concept}")
             st.caption(escape_md(charts.chart_sources(ds, comp.present.values(), lang)))
@@ -363,7 +408,7 @@ def topic_page(page_id: str) -> None:
 
     for comp in spec.compositions:
         for i, pid in enumerate(ctx.view.provinces):
-            fig, note = charts.composition(ds, comp.total, comp.parts, pid, cfg, lang)
+            fig, note = composition_chart(ds, comp.total, comp.parts, pid, lang)
             if fig is None:
                 continue
             st.plotly_chart(fig, config=charts.chart_config(f"{comp.total}-{pid}"), key=f"comp-{comp.total}-{pid}")
@@ -374,7 +419,7 @@ def topic_page(page_id: str) -> None:
 
     series = [i.id for i in ds.indicators.values() if i.topic in spec.topics]
     for ind_id in series:
-        fig = charts.time_series(ds, ind_id, ctx.view.provinces, cfg, lang)
+        fig = series_chart(ds, ind_id, ctx.view.provinces, lang)
         if fig is None:
             continue
         st.plotly_chart(fig, config=charts.chart_config(f"{ind_id}-series"), key=f"ts-{ind_id}")
@@ -385,7 +430,8 @@ def topic_page(page_id: str) -> None:
 
 # ----------------------------------------------------------------------------- pages
 
-def _basics(ctx: Context, pid: str) -> None:
+def _basics(ctx: Context, pid: str, basics: dict[str, dict]) -> None:
+    """Name, capital, area and population (same year for all provinces where possible)."""
     ds, lang = ctx.ds, ctx.lang
     prov = ds.provinces[pid]
     with st.container(border=True):
@@ -396,17 +442,14 @@ def _basics(ctx: Context, pid: str) -> None:
         if prov.gso_code:
             facts.append(t("overview.gso", lang, code=prov.gso_code))
         st.caption(" · ".join(facts))
-        c1, c2 = st.columns(2)
-        for col, ind_id in ((c1, "area"), (c2, "population")):
-            row = ds.latest(pid, ind_id) if ind_id in ds.indicators else None
-            with col:
-                if row is None:
-                    st.metric(t(f"overview.{ind_id}", lang), t("figure.missing", lang))
-                    continue
-                ind = ds.indicators[ind_id]
-                st.metric(t(f"overview.{ind_id}", lang), value_text(row, ind, lang))
-                st.caption(f"{period_text(row['period'], lang)} · "
-                           + escape_md(sources_line(ds, [row['source']], lang)))
+        for ind_id in ("area", "population"):
+            row = basics[ind_id].get(pid)
+            if row is None:
+                st.metric(t(f"overview.{ind_id}", lang), t("figure.missing", lang))
+                continue
+            st.metric(t(f"overview.{ind_id}", lang), value_text(row, ds.indicators[ind_id], lang))
+            st.caption(f"{period_text(row['period'], lang)} · "
+                       + escape_md(sources_line(ds, [row['source']], lang)))
         st.caption(t("overview.vintage", lang))
         if prov.merger and prov.merger.into in ds.provinces:
             m = prov.merger
@@ -423,10 +466,11 @@ def overview_page() -> None:
     page_header(ctx, "overview", "intro.overview")
     share_box(ctx, "overview")
     provinces = [p for p in ctx.view.provinces if p in ctx.ds.provinces]
+    basics = {c: pair(ctx.ds, c, provinces).rows for c in ("area", "population")}
     cols = st.columns(max(1, len(provinces)))
     for col, pid in zip(cols, provinces):
         with col:
-            _basics(ctx, pid)
+            _basics(ctx, pid, basics)
     st.header(t("overview.kpis", ctx.lang))
     for concept in ctx.cfg.overview.kpis:
         concept_block(ctx, concept, chart=False, key="overview")
@@ -465,7 +509,7 @@ def explorer_page() -> None:
         st.info(t("figure.no_data_selection", lang))
         return
     if view.period is None:
-        fig = charts.time_series(ds, ind.id, view.provinces, cfg, lang)
+        fig = series_chart(ds, ind.id, view.provinces, lang)
         if fig is not None:
             st.plotly_chart(fig, config=charts.chart_config(f"{ind.id}-series"), key="explorer-ts")
             st.caption(escape_md(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang)))

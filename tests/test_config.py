@@ -1,7 +1,5 @@
 """config.yaml: pages exist and are named after their URL paths; concepts exist; docs cover keys."""
 
-from pathlib import Path
-
 from tests.conftest import ROOT
 
 

@@ -77,7 +77,6 @@ def test_party_enterprise_kpis_and_not_comparable_note():
 
 def test_economy_budget_chart_only_for_same_year():
     at = run_page("pages/kinh_te_xa_hoi.py")
-    shown = texts(at)
     assert "59.872 tỷ đồng" in at.dataframe[0].value.to_string()  # the 3-year total, in the table
     figs = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
     titles = [f["layout"]["title"]["text"] for f in figs]
