@@ -7,6 +7,8 @@ the clicked item, the attribution, and the tables with their CSV downloads.
 
 from __future__ import annotations
 
+import html
+
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +17,7 @@ import streamlit as st
 from . import export, maps
 from .i18n import pick, t
 from .present import escape_md, period_text
-from .ui import Context, bound, comparability_note, context, data_dir, page_header, share_box
+from .ui import Context, bound, comparability_note, context, data_dir, page_header
 
 MAP_HEIGHT = 560
 
@@ -82,8 +84,9 @@ def _party_notes(ctx: Context, model: maps.MapModel) -> None:
     else:
         for item in party.legend:
             r, g, b = item["colour"][:3]
-            st.markdown(f":material/square: <span style='color:rgb({r},{g},{b})'>■</span> {escape_md(item['label'])}",
-                        unsafe_allow_html=True)
+            # only our own integers and the escaped label reach the HTML
+            st.markdown(f"<span style='color:rgb({int(r)},{int(g)},{int(b)})'>■</span> "
+                        f"{html.escape(str(item['label']))}", unsafe_allow_html=True)
         if party.comparable:
             st.caption(t("map.party.comparable", lang))
         else:
@@ -216,7 +219,6 @@ def map_page() -> None:
     ds, lang = ctx.ds, ctx.lang
     page_header(ctx, "map", None)
     st.caption(t("map.intro", lang))
-    share_box(ctx, "map")
     geo = geo_for(ctx)
     provinces = [p for p in ctx.view.provinces if maps.province_feature(ds, geo, p, "2024") is not None]
     if not provinces:

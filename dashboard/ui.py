@@ -21,6 +21,7 @@ from .config import ROOT, Config, get_config
 #: NOTE: a local file; a ":material/…:" or emoji page icon makes the browser fetch the
 #: favicon from a font CDN, which fails in a meeting room without internet.
 ICON = ROOT / "assets" / "icon.png"
+HOME_PATH = "trang-chu"  # the hidden default page that serves "/"
 from .data import DATA_FILES, GEO_DIR, Dataset, load_dataset
 from .i18n import pick, t
 from .present import difference_delta, escape_md, flags, period_text, sources_line, value_text
@@ -212,7 +213,7 @@ def run_app() -> None:
     # /tong-quan included, is a normal page that a link can reopen.
     home = next((e for e in entries if e.default), entries[0])
     pages.insert(0, st.Page(home.file, title=pick(home.title, lang), icon=home.icon,
-                            url_path="trang-chu", default=True, visibility="hidden"))
+                            url_path=HOME_PATH, default=True, visibility="hidden"))
     nav = st.navigation(pages)
     st.html(CSS)
     _sidebar(cfg, ds, view)
@@ -221,6 +222,7 @@ def run_app() -> None:
     _notices(view.lang)
     nav.run()
     view = st.session_state["_view"]
+    share_box(view, home.url_path if nav.url_path == HOME_PATH else nav.url_path)
     _footer(ds, view.lang)
     write_url(view)
 
@@ -267,18 +269,19 @@ def page_header(ctx: Context, page_id: str, intro_key: str | None = None) -> Non
         st.caption(t(intro_key, ctx.lang))
 
 
-def share_box(ctx: Context, page_id: str) -> None:
-    """Copy-link control (every parameter explicit) and a QR code of the link."""
+def share_box(view: View, url_path: str) -> None:
+    """Copy-link control (every parameter explicit) and a QR code of the link, in the sidebar."""
+    import io
+
     import segno
 
-    entry = ctx.cfg.page(page_id)
-    link = permalink(str(st.context.url or ""), entry.url_path, ctx.view)
-    with st.sidebar.expander(t("share.title", ctx.lang), icon=":material/share:"):
-        st.caption(t("share.hint", ctx.lang))
+    link = permalink(str(st.context.url or ""), url_path, view)
+    with st.sidebar.expander(t("share.title", view.lang), icon=":material/share:"):
+        st.caption(t("share.hint", view.lang))
         st.code(link, language=None, wrap_lines=True)
-        buf = __import__("io").BytesIO()
+        buf = io.BytesIO()
         segno.make(link, error="m").save(buf, kind="png", scale=5, border=2)
-        st.image(buf.getvalue(), caption=t("share.qr", ctx.lang), width=180)
+        st.image(buf.getvalue(), caption=t("share.qr", view.lang), width=180)
 
 
 # ----------------------------------------------------------------------------- figures
@@ -395,7 +398,6 @@ def topic_page(page_id: str) -> None:
     ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
     spec = cfg.topic_pages[page_id]
     page_header(ctx, page_id, f"intro.{page_id}")
-    share_box(ctx, page_id)
     mode = mode_control(ctx)
     topic_rows = ds.rows(provinces=ctx.view.provinces)
     topic_rows = topic_rows[topic_rows["topic"].isin(spec.topics)]
@@ -464,7 +466,6 @@ def overview_page() -> None:
     """Tổng quan: basics per province, then one headline figure per topic."""
     ctx = context()
     page_header(ctx, "overview", "intro.overview")
-    share_box(ctx, "overview")
     provinces = [p for p in ctx.view.provinces if p in ctx.ds.provinces]
     basics = {c: pair(ctx.ds, c, provinces).rows for c in ("area", "population")}
     cols = st.columns(max(1, len(provinces)))
@@ -481,7 +482,6 @@ def explorer_page() -> None:
     ctx = context()
     ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
     page_header(ctx, "explorer", "intro.explorer")
-    share_box(ctx, "explorer")
     available = [i for i in ds.indicators if not ds.rows(i).empty]
     if not available:
         st.info(t("figure.no_data_topic", lang))

@@ -43,6 +43,9 @@ def test_every_page_renders_without_exception(page, lang):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title, "each page has a title"
     assert not at.error, "no error boxes for the meeting room"
+    links = [c.value for c in at.code if "provinces=" in c.value]
+    assert links, "every page has the copy-link control"
+    assert all(p in links[0] for p in (f"lang={lang}", "mode=", "vintage=", "slide="))
 
 
 def test_overview_shows_both_provinces_with_basics_and_merger():
@@ -136,3 +139,23 @@ def test_broken_data_folder_shows_health_banner(tmp_path, monkeypatch):
     # the valid figures still render on a topic page
     at2 = run_page("pages/dang_doanh_nghiep.py")
     assert any(v.startswith("166 ") for v in metric_values(at2))
+
+
+def test_an_edit_shows_on_the_next_rerun_without_restart(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(target))
+    at = run_page("pages/so_sanh_chi_tieu.py", indicator="dti_rank", period="2021")
+    assert sorted(metric_values(at)) == ["14/63", "8/63"]
+    values = target / "values.csv"
+    text = values.read_text(encoding="utf-8")
+    old = "hai-duong,dti_rank,2021,14,"
+    assert old in text
+    values.write_text(text.replace(old, "hai-duong,dti_rank,2021,13,"), encoding="utf-8")
+    stat = values.stat()
+    os.utime(values, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    at.run()
+    assert sorted(metric_values(at)) == ["13/63", "8/63"]
