@@ -421,6 +421,17 @@ def _check_indicators(ld: _Loader, raw: Any, indicators: dict) -> None:
                    min=ind.min, max=ind.max)
 
 
+class _RowProblems:
+    """Records a row's problems; ``bad`` once any of them is an error (the row is left out)."""
+
+    def __init__(self, ld: _Loader, file: str, row: int) -> None:
+        self.ld, self.file, self.row, self.bad = ld, file, row, False
+
+    def __call__(self, column: str, code: str, severity: str = ERROR, **params: Any) -> None:
+        self.ld.add(self.file, self.row, column, code, severity, **params)
+        self.bad = self.bad or severity == ERROR
+
+
 def _rows(ld: _Loader, table: Table, model: type[BaseModel]) -> list[tuple[int, Any, dict]]:
     out = []
     known = set(model.model_fields)
@@ -451,13 +462,7 @@ def _check_values(ld: _Loader, table: Table | None, provinces: dict, indicators:
     seen_keys: dict[tuple, int] = {}
     seen_rows: dict[tuple, int] = {}
     for row_no, r, cells in _rows(ld, table, S.ValueRow):
-        bad = False
-
-        def err(column: str, code: str, severity: str = ERROR, **params: Any) -> None:
-            nonlocal bad
-            ld.add(file, row_no, column, code, severity, **params)
-            bad = bad or severity == ERROR
-
+        err = _RowProblems(ld, file, row_no)
         if r.province not in provinces:
             err("province", "unknown_province", text=r.province, known=", ".join(provinces))
         ind = indicators.get(r.indicator)
@@ -497,7 +502,7 @@ def _check_values(ld: _Loader, table: Table | None, provinces: dict, indicators:
                     err("rank_of", "rank_of_missing")
                 elif value > r.rank_of:
                     err("value", "rank_above_total", text=r.value, total=r.rank_of)
-        if bad:
+        if err.bad:
             continue
         confidence = r.confidence or (src.confidence if src else "low")
         if confidence == "low":
@@ -529,13 +534,7 @@ def _check_zones(ld: _Loader, table: Table | None, provinces: dict, sources: dic
     records = []
     seen: dict[str, int] = {}
     for row_no, z, _cells in _rows(ld, table, S.ZoneRow):
-        bad = False
-
-        def err(column: str, code: str, severity: str = ERROR, **params: Any) -> None:
-            nonlocal bad
-            ld.add(file, row_no, column, code, severity, **params)
-            bad = bad or severity == ERROR
-
+        err = _RowProblems(ld, file, row_no)
         if z.id in seen:
             err("id", "duplicate_id", text=z.id)
         seen.setdefault(z.id, row_no)
@@ -563,7 +562,7 @@ def _check_zones(ld: _Loader, table: Table | None, provinces: dict, sources: dic
             err("occupancy_pct", "above_max", text=z.occupancy_pct, min=0, max=100)
         if z.area_ha is not None and float(z.area_ha) <= 0:
             err("area_ha", "below_min", text=z.area_ha, min=0, max="…")
-        if bad:
+        if err.bad:
             continue
         records.append({
             **z.model_dump(), "row": row_no,

@@ -11,7 +11,7 @@ sees the same view.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 from urllib.parse import urlencode
 
 from .compare import ABSOLUTE, MODES
@@ -63,14 +63,19 @@ def parse_view(params: Mapping[str, object], ds, default_provinces: Sequence[str
     the data are dropped and noted; with fewer than one valid province the defaults apply.
     """
     notices: list[tuple[str, str]] = []
-    view = View(lang=default_lang if default_lang in LANGS else DEFAULT_LANG)
 
-    lang = _one(params, "lang")
-    if lang is not None:
-        if lang in LANGS:
-            view.lang = lang
-        else:
-            notices.append(("lang", lang))
+    def take(key: str, convert: Callable[[str], object]) -> object:
+        """The parameter converted, or None (absent, or invalid and noted)."""
+        raw = _one(params, key)
+        if raw is None:
+            return None
+        value = convert(raw)
+        if value is None:
+            notices.append((key, raw))
+        return value
+
+    view = View(lang=default_lang if default_lang in LANGS else DEFAULT_LANG)
+    view.lang = take("lang", lambda v: v if v in LANGS else None) or view.lang
 
     known = ds.provinces
     chosen = []
@@ -79,53 +84,16 @@ def parse_view(params: Mapping[str, object], ds, default_provinces: Sequence[str
             chosen.append(pid)
         elif pid not in known:
             notices.append(("provinces", pid))
-    defaults = [p for p in default_provinces if p in known]
-    view.provinces = chosen or defaults
+    view.provinces = chosen or [p for p in default_provinces if p in known]
 
-    ind = _one(params, "indicator")
-    if ind is not None:
-        if ind in ds.indicators:
-            view.indicator = ind
-        else:
-            notices.append(("indicator", ind))
-
-    period = _one(params, "period")
-    if period is not None:
-        ok = period in set(ds.values["period"]) if view.indicator is None else \
-            period in set(ds.rows(view.indicator)["period"])
-        if ok:
-            view.period = period
-        else:
-            notices.append(("period", period))
-
-    mode = _one(params, "mode")
-    if mode is not None:
-        if mode in MODES:
-            view.mode = mode
-        else:
-            notices.append(("mode", mode))
-
-    vintage = _one(params, "vintage")
-    if vintage is not None:
-        if vintage in VINTAGES:
-            view.vintage = vintage
-        else:
-            notices.append(("vintage", vintage))
-
-    focus = _one(params, "focus")
-    if focus is not None:
-        zone_ids = set(ds.zones["id"]) if not ds.zones.empty else set()
-        if focus in known or focus in zone_ids:
-            view.focus = focus
-        else:
-            notices.append(("focus", focus))
-
-    slide = _one(params, "slide")
-    if slide is not None:
-        if slide.isdigit() and int(slide) >= 1:
-            view.slide = int(slide)
-        else:
-            notices.append(("slide", slide))
+    view.indicator = take("indicator", lambda v: v if v in ds.indicators else None)
+    periods = set(ds.values["period"] if view.indicator is None else ds.rows(view.indicator)["period"])
+    view.period = take("period", lambda v: v if v in periods else None)
+    view.mode = take("mode", lambda v: v if v in MODES else None) or view.mode
+    view.vintage = take("vintage", lambda v: v if v in VINTAGES else None) or view.vintage
+    zone_ids = set(ds.zones["id"]) if not ds.zones.empty else set()
+    view.focus = take("focus", lambda v: v if v in known or v in zone_ids else None)
+    view.slide = take("slide", lambda v: int(v) if v.isdigit() and int(v) >= 1 else None) or view.slide
 
     view.notices = notices
     return view
