@@ -66,6 +66,7 @@ class Composition(_Model):
 class TopicPage(_Model):
     topics: list[str]
     compositions: list[Composition] = Field(default_factory=list)
+    map_panel: bool = False
 
 
 class Overview(_Model):

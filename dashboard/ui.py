@@ -419,9 +419,17 @@ def topic_page(page_id: str) -> None:
             if note:
                 st.caption(note)
 
+    if spec.map_panel:
+        from .maps_page import map_panel
+
+        st.subheader(t("topic.map_panel", lang))
+        map_panel(ctx, key=page_id)
+
+    # NOTE: the national figure is drawn beside the provinces wherever the data has it.
+    national = [p for p, prov in ds.provinces.items() if prov.level == "nation" and p not in ctx.view.provinces]
     series = [i.id for i in ds.indicators.values() if i.topic in spec.topics]
     for ind_id in series:
-        fig = series_chart(ds, ind_id, ctx.view.provinces, lang)
+        fig = series_chart(ds, ind_id, list(ctx.view.provinces) + national, lang)
         if fig is None:
             continue
         st.plotly_chart(fig, config=charts.chart_config(f"{ind_id}-series"), key=f"ts-{ind_id}")

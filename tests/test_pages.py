@@ -159,3 +159,12 @@ def test_an_edit_shows_on_the_next_rerun_without_restart(tmp_path, monkeypatch):
     os.utime(values, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     at.run()
     assert sorted(metric_values(at)) == ["13/63", "8/63"]
+
+
+def test_economy_page_has_map_panel_and_national_growth():
+    at = run_page("pages/kinh_te_xa_hoi.py")
+    decks = at.get("deck_gl_json_chart")
+    assert len(decks) == 1 and '"zones"' in decks[0].proto.json
+    figs = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
+    growth = [f for f in figs if f["layout"]["title"]["text"] == "Tốc độ tăng trưởng GRDP"]
+    assert growth and any(tr.get("name") == "Cả nước" for tr in growth[0]["data"])
