@@ -77,6 +77,13 @@ def source_text(source, lang: str, with_link: bool = False) -> str:
     return text
 
 
+def source_short(source, lang: str) -> str:
+    """``producer (date)``: the source as a KPI card names it (details in its popover)."""
+    if source is None:
+        return t("figure.unknown", lang)
+    return f"{source.producer} ({source.date})" if source.date else source.producer
+
+
 def sources_line(ds, source_ids: Iterable[str], lang: str, with_link: bool = False) -> str:
     """``Nguồn: A; B`` for the distinct sources behind a chart or a card."""
     ids = list(dict.fromkeys(s for s in source_ids if s))

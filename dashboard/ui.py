@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import charts, export
+from . import charts, export, fmt
 from .compare import ABSOLUTE, MODES, Comparability, normalise, pair_for_concept
 from .config import ROOT, Config, get_config
 
@@ -24,7 +24,8 @@ ICON = ROOT / "assets" / "icon.png"
 HOME_PATH = "trang-chu"  # the hidden default page that serves "/"
 from .data import DATA_FILES, GEO_DIR, Dataset, load_dataset
 from .i18n import pick, t
-from .present import difference_delta, escape_md, flags, period_text, sources_line, value_text
+from .present import (difference_delta, escape_md, flags, period_text, source_short, sources_line,
+                      value_text)
 from .state import PARAMS, View, parse_view, permalink, view_params
 
 CSS = """
@@ -299,11 +300,11 @@ def kpi_card(ctx: Context, row: pd.Series | None, province: str, mode: str = ABS
         ind = ds.indicators[row["indicator"]]
         shown = value_text(row, ind, lang)
         caption = [f"{pick(ind.short, lang)} · {period_text(row['period'], lang)}"]
-        if mode != ABSOLUTE:
+        if mode == ABSOLUTE:
+            caption.append(t("figure.sources", lang, sources=source_short(ds.sources.get(row["source"]), lang)))
+        else:
             norm = normalise(ds, row, mode)
             if norm.value is not None:
-                from . import fmt
-
                 shown = "≈" + fmt.number(norm.value, lang, 2) + " " + t(f"mode.unit.{mode}", lang,
                                                                          unit=pick(ind.unit, lang))
                 caption.append(t("figure.computed", lang, inputs=", ".join(
@@ -322,7 +323,7 @@ def kpi_card(ctx: Context, row: pd.Series | None, province: str, mode: str = ABS
         src = ds.sources.get(row["source"])
         with st.popover(t("figure.details", lang), icon=":material/info:"):
             st.markdown(f"**{escape_md(pick(ind.title, lang))}**")
-            st.write(pick(ind.description, lang))
+            st.markdown(escape_md(pick(ind.description, lang)))
             st.markdown(sources_line(ds, [row["source"]], lang, with_link=True))
             if src is not None:
                 st.caption(t("figure.source_kind", lang, kind=t(f"source_kind.{src.kind}", lang),
