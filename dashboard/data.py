@@ -64,6 +64,7 @@ class Dataset:
     stale_files: list[str] = field(default_factory=list)
     districts: dict[str, dict[str, str]] = field(default_factory=dict)
     fingerprint: str = ""
+    concepts: dict[str, S.Concept] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -112,8 +113,14 @@ class Dataset:
         df = df.sort_values(["year_end", "year_start", "period"], ascending=False)
         return list(dict.fromkeys(df["period"]))
 
-    def confidence_of(self, row: pd.Series) -> str:
-        return row["confidence"]
+    def concept_title(self, concept: str, lang: str) -> str:
+        """The concept's title, else the title of its first indicator in indicators.yaml."""
+        from .i18n import pick
+
+        if concept in self.concepts:
+            return pick(self.concepts[concept].title, lang)
+        first = next((i for i in self.indicators.values() if i.concept == concept), None)
+        return pick(first.title, lang) if first else concept
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -369,6 +376,12 @@ def load_dataset(data_dir: Path | str) -> Dataset:
     defaults = _strip((raw_ind or {}).get("definitions") or {})
     indicators = ld.records(ld.display(DATA_FILES["indicators"]), (raw_ind or {}).get("indicators"),
                             S.Indicator, "indicators", defaults)
+    concepts = ld.records(ld.display(DATA_FILES["indicators"]), (raw_ind or {}).get("concepts"),
+                          S.Concept, "concepts")
+    for cid in concepts:
+        if cid not in {i.concept for i in indicators.values()}:
+            ld.add(ld.display(DATA_FILES["indicators"]), _entry_line(raw_ind, "concepts", cid), "id",
+                   "unknown_concept", WARNING, text=cid)
     provinces = ld.records(ld.display(DATA_FILES["provinces"]), (raw_prov or {}).get("provinces"),
                            S.Province, "provinces")
     _check_provinces(ld, raw_prov, provinces, sources)
@@ -385,7 +398,7 @@ def load_dataset(data_dir: Path | str) -> Dataset:
                    "source_unused", WARNING, text=sid)
 
     return Dataset(data_dir, meta, provinces, indicators, sources, values, zones,
-                   ld.problems, ld.stale, districts, fingerprint(data_dir))
+                   ld.problems, ld.stale, districts, fingerprint(data_dir), concepts)
 
 
 def _entry_line(raw: Any, key: str, ident: str) -> int | None:

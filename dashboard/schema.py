@@ -187,6 +187,15 @@ class Indicator(Strict):
         return self.kind == "rank"
 
 
+class Concept(Strict):
+    """A title for a group of indicators measuring the same thing in different ways."""
+
+    id: str
+    title: LocalText
+
+    _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
 class Source(Strict):
     id: str
     title: str = Field(min_length=1)

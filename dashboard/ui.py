@@ -343,7 +343,7 @@ def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bo
         return
     first = next(iter(comp.present.values()))
     ind = ds.indicators[first["indicator"]]
-    st.subheader(pick(ind.title, lang))
+    st.subheader(pick(ind.title, lang) if comp.comparable else ds.concept_title(concept, lang))
     cols = st.columns(len(provinces))
     delta = difference_delta(ds, comp, provinces, lang) if mode == ABSOLUTE else None
     for i, (col, pid) in enumerate(zip(cols, provinces)):

@@ -321,3 +321,11 @@ def test_low_confidence_is_a_warning_not_an_error(ds):
     low = [p for p in ds.problems if p.code == "low_confidence"]
     assert low and all(not p.is_error for p in low)
     assert (ds.values["confidence"] == "low").sum() == len(low)
+
+
+def test_concept_titles_and_unknown_concept(data_copy, ds):
+    assert ds.concept_title("party_members_in_enterprises", "vi") == "Đảng viên trong doanh nghiệp"
+    assert ds.concept_title("dti_rank", "en") == ds.indicators["dti_rank"].title.en  # fallback
+    data_copy.replace("indicators.yaml", "  - {id: grdp_growth, title:", "  - {id: grdp_growht, title:")
+    p = only(data_copy.load().problems, "unknown_concept")[0]
+    assert p.file == "data/indicators.yaml" and p.column == "id" and not p.is_error

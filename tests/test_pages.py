@@ -72,6 +72,8 @@ def test_party_enterprise_kpis_and_not_comparable_note():
     assert any(v.startswith(">2.700 ") for v in values)
     notes = " ".join(i.value for i in at.info)
     assert "Không so sánh trực tiếp" in notes
+    headings = [h.value for h in at.subheader]
+    assert "Đảng viên trong doanh nghiệp" in headings  # a neutral title over non-comparable cards
     captions = " ".join(c.value for c in at.caption)
     assert "Nguồn:" in captions and "2015–2023" in captions  # source and period on the cards
     plotly = at.get("plotly_chart")
