@@ -44,7 +44,8 @@ def _layout(fig: go.Figure, cfg, title: str, lang: str, height: int | None = Non
         hoverlabel={"font": {"size": cfg.chart.font_size}},
     )
     fig.update_xaxes(showgrid=False, linecolor="#444", automargin=True)
-    fig.update_yaxes(gridcolor="#e3e3e3", zerolinecolor="#999", automargin=True)
+    # NOTE: ",~f" keeps grouping in the language's style (35.000, not plotly's "35k").
+    fig.update_yaxes(gridcolor="#e3e3e3", zerolinecolor="#999", automargin=True, tickformat=",~f")
     return fig
 
 

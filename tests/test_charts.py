@@ -80,3 +80,9 @@ def test_chart_config_png_filename():
     conf = charts.chart_config("dti rank/2021")
     assert conf["toImageButtonOptions"]["filename"] == "dti-rank-2021"
     assert conf["toImageButtonOptions"]["format"] == "png"
+
+
+def test_axes_use_grouping_not_si_suffixes(ds, cfg):
+    comp = pair_for_concept(ds, "state_budget_revenue", [TN, HD])
+    fig = charts.bar_comparison(ds, comp, cfg, "vi")
+    assert fig.layout.yaxis.tickformat == ",~f" and fig.layout.separators == ",."
