@@ -23,7 +23,7 @@ from typing import Iterable
 from . import charts
 from .compare import Comparability, pair_for_concept
 from .i18n import pick, t
-from .present import flags, period_text, value_text
+from .present import comparability_text, flags, period_text, value_text
 
 SAFE_SCHEMES = ("http://", "https://")
 
@@ -97,17 +97,6 @@ def _province_name(ds, pid: str, lang: str) -> str:
     return pick(prov.name, lang) if prov else pid
 
 
-def _not_comparable_note(ds, comp: Comparability, lang: str) -> str:
-    parts = []
-    for reason in comp.reasons:
-        if reason == "missing":
-            missing = [_province_name(ds, p, lang) for p, r in comp.rows.items() if r is None]
-            parts.append(t("compare.reason.missing", lang, provinces=", ".join(missing)))
-        else:
-            parts.append(t(f"compare.reason.{reason}", lang))
-    return t("compare.not_comparable", lang) + " " + " ".join(parts)
-
-
 def _figures_table(ds, comp: Comparability, lang: str) -> str:
     head = "".join(f"<th>{esc(t(f'briefing.col.{c}', lang))}</th>"
                    for c in ("province", "figure", "indicator", "period", "source"))
@@ -168,7 +157,7 @@ def concept_html(ds, cfg, concept: str, provinces: list[str], lang: str, title: 
     if comp.comparable:
         out.append(_chart_html(ds, comp, cfg, lang))
     else:
-        out.append(f'<p class="note">{esc(_not_comparable_note(ds, comp, lang))}</p>')
+        out.append(f'<p class="note">{esc(comparability_text(ds, comp, lang))}</p>')
     out.append("</section>")
     return "".join(out)
 

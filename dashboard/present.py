@@ -126,6 +126,38 @@ def difference_delta(ds, comp, provinces: list[str], lang: str) -> tuple[str, st
             t("figure.difference", lang, other=pick(other.name, lang) if other else provinces[1]))
 
 
+def comparability_text(ds, comp, lang: str) -> str:
+    """Why figures are not drawn together, naming what differs for each province.
+
+    e.g. ``Không so sánh trực tiếp: hai số đo khác nhau — Kết nạp tại DN (Thái Nguyên);
+    Đảng viên DN tư nhân (Hải Dương); độ dài kỳ khác nhau — 2015–2023 (Thái Nguyên); …``
+    """
+    def name(pid: str) -> str:
+        prov = ds.provinces.get(pid)
+        return pick(prov.name, lang) if prov else pid
+
+    present = comp.present
+
+    def each(describe) -> str:
+        return "; ".join(f"{describe(r)} ({name(p)})" for p, r in present.items())
+
+    describe = {
+        "indicator": lambda r: pick(ds.indicators[r["indicator"]].short, lang),
+        "period_length": lambda r: period_text(r["period"], lang),
+        "period": lambda r: period_text(r["period"], lang),
+        "scope": lambda r: r.get("scope") or t("figure.scope_default", lang),
+        "rank_base": lambda r: f"/{int(r['rank_of'])}" if pd.notna(r.get("rank_of")) else "–",
+    }
+    parts = []
+    for reason in comp.reasons:
+        if reason == "missing":
+            missing = [name(p) for p, r in comp.rows.items() if r is None]
+            parts.append(t("compare.reason.missing", lang, provinces=", ".join(missing)))
+        else:
+            parts.append(t(f"compare.reason.{reason}", lang, details=each(describe[reason])))
+    return t("compare.not_comparable", lang) + " " + ". ".join(parts) + "."
+
+
 def figure_record(ds, row: pd.Series, lang: str) -> dict:
     """A flat, display-ready record of one figure (tables and exports use this)."""
     ind = ds.indicators[row["indicator"]]

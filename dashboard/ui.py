@@ -24,7 +24,7 @@ ICON = ROOT / "assets" / "icon.png"
 HOME_PATH = "trang-chu"  # the hidden default page that serves "/"
 from .data import DATA_FILES, GEO_DIR, Dataset, load_dataset
 from .i18n import pick, t
-from .present import (difference_delta, escape_md, flags, period_text, source_short, sources_line,
+from .present import (comparability_text, difference_delta, escape_md, flags, period_text, source_short, sources_line,
                       value_text)
 from .state import PARAMS, View, parse_view, permalink, view_params
 
@@ -360,15 +360,7 @@ def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bo
 
 
 def comparability_note(ctx: Context, comp) -> str:
-    ds, lang = ctx.ds, ctx.lang
-    parts = []
-    for reason in comp.reasons:
-        if reason == "missing":
-            missing = [pick(ds.provinces[p].name, lang) for p, r in comp.rows.items() if r is None]
-            parts.append(t("compare.reason.missing", lang, provinces=", ".join(missing)))
-        else:
-            parts.append(t(f"compare.reason.{reason}", lang))
-    return t("compare.not_comparable", lang) + " " + "; ".join(p.rstrip(".") for p in parts) + "."
+    return comparability_text(ctx.ds, comp, ctx.lang)
 
 
 def mode_control(ctx: Context) -> str:

@@ -60,3 +60,15 @@ def test_difference_delta_keeps_precision_and_says_points(ds):
     bound = hd.copy()
     bound["qualifier"] = ">"
     assert difference_delta(ds, comparability({TN: tn, HD: bound}), [TN, HD], "vi") is None
+
+
+def test_comparability_text_names_what_differs(ds):
+    from dashboard.compare import pair_for_concept
+    from dashboard.present import comparability_text
+
+    text = comparability_text(ds, pair_for_concept(ds, "party_members_in_enterprises", [TN, HD]), "vi")
+    assert text.startswith("Không so sánh trực tiếp: hai số đo khác nhau — ")
+    assert "(Thái Nguyên)" in text and "(Hải Dương)" in text
+    assert "2015–2023 (Thái Nguyên); 2023 (Hải Dương)" in text
+    missing = comparability_text(ds, pair_for_concept(ds, "e_handbook_functions", [TN, HD]), "en")
+    assert missing == "Not directly comparable: no figure for Hai Duong."
