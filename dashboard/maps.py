@@ -641,6 +641,10 @@ def party_layer_data(ds, geo: Geo, cfg, provinces: Iterable[str], measure: str |
 
 # ----------------------------------------------------------------------------- the deck
 
+#: Labels in the app's own (bundled) font, falling back to any sans-serif; deck.gl's
+#: default is a monospace font.
+LABEL_FONT = '"Source Sans", "Source Sans Pro", "DejaVu Sans", sans-serif'
+
 #: NOTE: pydeck turns every string property into a JavaScript expression ("@@=auto"); these
 #: deck.gl properties take plain strings, and an expression breaks them (the TextLayer
 #: then fails with "function is not iterable" and draws no Vietnamese labels).
@@ -829,7 +833,7 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
                                "longitude": round(f.centroid[0], 5), "latitude": round(f.centroid[1], 5)})
         layers.append(pdk.Layer(
             "TextLayer", old_labels, id="province-labels", get_position=["longitude", "latitude"],
-            get_text="text", character_set="auto", get_size=15, get_color=[30, 30, 30, 255],
+            get_text="text", character_set="auto", font_family=LABEL_FONT, get_size=15, get_color=[30, 30, 30, 255],
             background=True, get_background_color=[255, 255, 255, 190], pickable=False))
     else:
         district_paths, district_labels = [], []
@@ -844,7 +848,7 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
             width_units="pixels", get_width=1, pickable=False))
         layers.append(pdk.Layer(
             "TextLayer", district_labels, id="district-labels", get_position=["longitude", "latitude"],
-            get_text="text", character_set="auto", get_size=13, get_color=[50, 50, 50, 255],
+            get_text="text", character_set="auto", font_family=LABEL_FONT, get_size=13, get_color=[50, 50, 50, 255],
             size_units="pixels", pickable=False))
     party = model.party
     if party.mode == "columns":
@@ -873,7 +877,7 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
         labels = [{"text": it["label"], "longitude": it["longitude"], "latitude": it["latitude"]} for it in party.items]
         layers.append(pdk.Layer(
             "TextLayer", labels, id="party-labels", get_position=["longitude", "latitude"], get_text="text",
-            character_set="auto", get_size=16, get_color=[0, 0, 0, 255], background=True,
+            character_set="auto", font_family=LABEL_FONT, get_size=16, get_color=[0, 0, 0, 255], background=True,
             get_background_color=[255, 255, 255, 220], get_pixel_offset=[0, -28], pickable=False))
     zone_cols = ["id", "province", "name", "kind", "status", "precision", "longitude", "latitude", "radius",
                  "fill", "line", "line_width", "mark", "tt_title", "tt_body"]
@@ -887,7 +891,7 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
     marks = [{"text": z["mark"], "longitude": z["longitude"], "latitude": z["latitude"]} for z in zones]
     layers.append(pdk.Layer(
         "TextLayer", marks, id="zone-kinds", get_position=["longitude", "latitude"], get_text="text",
-        character_set="auto", get_size=11, get_color=[0, 0, 0, 255], size_units="pixels", pickable=False))
+        character_set="auto", font_family=LABEL_FONT, get_size=11, get_color=[0, 0, 0, 255], size_units="pixels", pickable=False))
     return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**model.view),
                     tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}, **base_map_args(cfg, token))
 

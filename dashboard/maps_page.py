@@ -224,7 +224,7 @@ def map_page() -> None:
     if not provinces:
         st.info(t("map.no_provinces", lang), icon=":material/map:")
         return
-    c1, c2, c3 = st.columns([2, 2, 2])
+    c1, c2, c3 = st.columns([5, 5, 3])
     view = ctx.view
     fp = maps.focus_province(ds, view.focus, provinces)
     with c1:

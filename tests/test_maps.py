@@ -345,3 +345,19 @@ def test_synthetic_party_district_state(fake):
     assert provs["thai-nguyen"]["fill"] == colours["thai-nguyen"]
     assert "party-districts" in [layer["id"] for layer in spec["layers"]]
     assert "Period: 2023" in _objects(_layer(spec, "party-districts"))[0]["tt_body"]
+
+
+def test_text_layers_take_plain_string_properties():
+    """pydeck would send characterSet/fontFamily as JS expressions ("@@=auto"), which breaks them."""
+    from dashboard.config import load_config
+    from tests.conftest import DATA, ROOT
+
+    ds = load_dataset(DATA)
+    deck = maps.build_deck(ds, maps.load_geo(DATA), load_config(ROOT / "config.yaml"),
+                           ["thai-nguyen", "hai-duong"], "vi")
+    texts = [layer for layer in json.loads(deck.to_json())["layers"] if layer["@@type"] == "TextLayer"]
+    assert texts
+    for layer in texts:
+        assert layer["characterSet"] == "auto"
+        assert layer["fontFamily"] == maps.LABEL_FONT
+        assert not str(layer.get("sizeUnits", "")).startswith("@@=")
