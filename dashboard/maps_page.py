@@ -84,9 +84,9 @@ def _party_notes(ctx: Context, model: maps.MapModel) -> None:
     else:
         for item in party.legend:
             r, g, b = item["colour"][:3]
-            # only our own integers and the escaped label reach the HTML
-            st.markdown(f"<span style='color:rgb({int(r)},{int(g)},{int(b)})'>■</span> "
-                        f"{html.escape(str(item['label']))}", unsafe_allow_html=True)
+            # st.html sanitises its HTML; only our integers and the escaped label reach it
+            st.html(f"<span style='color:rgb({int(r)},{int(g)},{int(b)});font-size:1.3em'>■</span> "
+                    f"{html.escape(str(item['label']))}")
         if party.comparable:
             st.caption(t("map.party.comparable", lang))
         else:
