@@ -85,7 +85,8 @@ def test_invalid_parameter_shows_default_view_and_notice(page, app_url):
     no_error_boxes(page)
 
 
-@pytest.mark.parametrize("path", ["", "dang-doanh-nghiep", "so-sanh-chi-tieu"])
+@pytest.mark.parametrize("path", ["", "dang-doanh-nghiep", "dang-truong-hoc", "kinh-te-xa-hoi", "chuyen-doi-so",
+                                  "so-sanh-chi-tieu", "ban-do", "trinh-chieu", "du-lieu"])
 def test_phone_has_no_horizontal_page_scroll(phone, app_url, path):
     open_app(phone, app_url, path)
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
