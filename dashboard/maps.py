@@ -558,8 +558,7 @@ def party_measures(ds, provinces: Iterable[str]) -> list[str]:
 
 
 def measure_title(ds, concept: str, lang: str) -> str:
-    ind = next((i for i in ds.indicators.values() if i.concept == concept), None)
-    return pick(ind.title, lang) if ind else concept
+    return ds.concept_title(concept, lang)
 
 
 def _figure_lines(ds, row: pd.Series, lang: str) -> list[str]:

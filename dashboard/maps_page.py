@@ -237,11 +237,13 @@ def map_page() -> None:
               options=["2024", "2025"], required=True, format_func=lambda v: t(f"map.vintage_{v}", lang))
     measures = maps.party_measures(ds, provinces)
     with c3:
-        measure = st.selectbox(t("map.measure", lang), ["none"] + measures, key="w_map_measure",
-                               format_func=lambda m: t("map.measure_none", lang) if m == "none"
-                               else maps.measure_title(ds, m, lang))
-    measure = None if measure in (None, "none") else measure
+        current = view.measure if view.measure in measures else "none"
+        bound(st.selectbox, "w_map_measure", "measure", current, label=t("map.measure", lang),
+              options=["none"] + measures, cast=lambda m: None if m == "none" else m,
+              format_func=lambda m: t("map.measure_none", lang) if m == "none"
+              else maps.measure_title(ds, m, lang))
     view = st.session_state["_view"]
+    measure = view.measure if view.measure in measures else None
     focus = view.focus
     model, deck = model_and_deck(ctx, provinces, view.vintage, focus, measure)
 

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from .compare import ABSOLUTE, MODES
 from .i18n import DEFAULT_LANG, LANGS
 
-PARAMS = ("lang", "provinces", "indicator", "period", "mode", "vintage", "focus", "slide")
+PARAMS = ("lang", "provinces", "indicator", "period", "mode", "vintage", "focus", "measure", "slide")
 VINTAGES = ("2024", "2025")
 
 
@@ -32,6 +32,7 @@ class View:
     mode: str = ABSOLUTE
     vintage: str = "2024"
     focus: str | None = None
+    measure: str | None = None  # the map's Party layer: a concept id
     slide: int = 1
     notices: list[tuple[str, str]] = field(default_factory=list)  # (param, given value)
 
@@ -93,6 +94,8 @@ def parse_view(params: Mapping[str, object], ds, default_provinces: Sequence[str
     view.vintage = take("vintage", lambda v: v if v in VINTAGES else None) or view.vintage
     zone_ids = set(ds.zones["id"]) if not ds.zones.empty else set()
     view.focus = take("focus", lambda v: v if v in known or v in zone_ids else None)
+    concepts = {i.concept for i in ds.indicators.values()}
+    view.measure = take("measure", lambda v: v if v in concepts else None)
     view.slide = take("slide", lambda v: int(v) if v.isdigit() and int(v) >= 1 else None) or view.slide
 
     view.notices = notices
@@ -114,6 +117,8 @@ def view_params(view: View) -> dict[str, str]:
         out["period"] = view.period
     if view.focus:
         out["focus"] = view.focus
+    if view.measure:
+        out["measure"] = view.measure
     return out
 
 

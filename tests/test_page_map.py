@@ -97,3 +97,12 @@ def test_tables_and_downloads():
     heads = " ".join(e.label for e in at.expander)
     assert "What the map shows" in heads
     assert any("No location" in s.value for s in at.subheader)
+
+
+def test_party_measure_from_url_and_back_to_url():
+    at = _run(lang="vi", measure="party_orgs_in_enterprises")
+    assert "party" in _ids(_spec(at))
+    assert at.selectbox(key="w_map_measure").value == "party_orgs_in_enterprises"
+    at.selectbox(key="w_map_measure").set_value("none").run()
+    assert "party" not in _ids(_spec(at))
+    assert at.session_state["_view"].measure is None  # and so dropped from the written URL

@@ -19,17 +19,20 @@ def test_both_province_formats(ds):
 
 def test_invalid_values_fall_back_with_notices(ds):
     v = parse_view({"lang": "fr", "provinces": "atlantis", "indicator": "nope", "mode": "per_cat",
-                    "vintage": "1999", "slide": "x", "focus": "<script>"}, ds, DEFAULTS)
+                    "vintage": "1999", "slide": "x", "focus": "<script>", "measure": "x"}, ds, DEFAULTS)
     assert (v.lang, v.provinces, v.indicator, v.mode, v.vintage, v.slide, v.focus) == (
         "vi", DEFAULTS, None, "absolute", "2024", 1, None)
-    assert {p for p, _ in v.notices} == {"lang", "provinces", "indicator", "mode", "vintage", "slide", "focus"}
+    assert {p for p, _ in v.notices} == {"lang", "provinces", "indicator", "mode", "vintage", "slide", "focus",
+                                         "measure"}
 
 
 def test_valid_values_are_kept(ds):
     v = parse_view({"lang": "en", "indicator": "dti_rank", "period": "2021", "mode": "per_km2",
-                    "vintage": "2025", "slide": "3", "focus": "hai-duong"}, ds, DEFAULTS)
-    assert (v.lang, v.indicator, v.period, v.mode, v.vintage, v.slide, v.focus) == (
-        "en", "dti_rank", "2021", "per_km2", "2025", 3, "hai-duong")
+                    "vintage": "2025", "slide": "3", "focus": "hai-duong",
+                    "measure": "party_orgs_in_enterprises"}, ds, DEFAULTS)
+    assert (v.lang, v.indicator, v.period, v.mode, v.vintage, v.slide, v.focus, v.measure) == (
+        "en", "dti_rank", "2021", "per_km2", "2025", 3, "hai-duong", "party_orgs_in_enterprises")
+    assert view_params(v)["measure"] == "party_orgs_in_enterprises"
 
 
 def test_period_must_exist_for_the_indicator(ds):

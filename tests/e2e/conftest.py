@@ -137,6 +137,13 @@ def wait_ready(page) -> None:
     page.wait_for_selector(READY, timeout=90_000)
 
 
+def texts_of(page, selector: str, at_least: int) -> list[str]:
+    """Texts of ``selector`` once at least ``at_least`` of them are drawn (no fixed sleeps)."""
+    page.locator(selector).nth(at_least - 1).wait_for(state="visible")
+    wait_ready(page)
+    return page.locator(selector).all_inner_texts()
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

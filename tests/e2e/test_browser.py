@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_app, screenshot, wait_ready
+from tests.e2e.conftest import open_app, screenshot, texts_of, wait_ready
 
 def test_a_direct_link_opened_first_shows_the_page_without_a_dialog(page, app_url):
     """First visit after the server starts (streamlit#9992 workaround in dashboard.serve)."""
     open_app(page, app_url, "ban-do")
-    assert page.locator("h1").first.inner_text() == "Bản đồ"
+    expect(page.locator("h1").first).to_have_text("Bản đồ")
     assert page.get_by_text("Page not found").count() == 0
     open_app(page, app_url, "tong-quan")
-    assert page.locator("h1").first.inner_text() == "Tổng quan"
+    expect(page.locator("h1").first).to_have_text("Tổng quan")
     assert page.get_by_text("Page not found").count() == 0
     assert "/tong-quan" in page.url
 
@@ -48,8 +49,8 @@ def test_page_renders_its_charts_offline(page, app_url, path, testid):
 def test_url_restores_language_indicator_period(page, app_url):
     open_app(page, app_url, "so-sanh-chi-tieu", lang="en", provinces="thai-nguyen,hai-duong",
              indicator="dti_rank", period="2021", mode="absolute")
-    assert page.locator("h1").first.inner_text() == "Indicator explorer"
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    expect(page.locator("h1").first).to_have_text("Indicator explorer")
+    values = texts_of(page, '[data-testid="stMetricValue"]', 2)
     assert sorted(v.strip() for v in values) == ["14/63", "8/63"]
     assert "lang=en" in page.url and "indicator=dti_rank" in page.url
 
@@ -57,13 +58,13 @@ def test_url_restores_language_indicator_period(page, app_url):
 def test_repeated_province_parameters(page, app_url):
     page.goto(f"{app_url}/so-sanh-chi-tieu?provinces=hai-duong&provinces=thai-nguyen&indicator=dti_rank&period=2021")
     wait_ready(page)
-    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    labels = texts_of(page, '[data-testid="stMetricLabel"]', 2)
     assert [lbl.strip() for lbl in labels[:2]] == ["Hải Dương", "Thái Nguyên"]
 
 
 def test_mode_parameter_restores_normalisation(page, app_url):
     open_app(page, app_url, "so-sanh-chi-tieu", indicator="industrial_parks", mode="per_km2")
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    values = texts_of(page, '[data-testid="stMetricValue"]', 2)
     assert any(v.strip().startswith("≈") for v in values)
 
 
@@ -72,16 +73,16 @@ def test_changing_a_control_updates_the_url(page, app_url):
     page.get_by_role("radio", name="English").click()
     page.wait_for_url("**lang=en**")
     wait_ready(page)
-    assert page.locator("h1").first.inner_text() == "Economy and society"
+    expect(page.locator("h1").first).to_have_text("Economy and society")
     page.get_by_role("radio", name="Per km²").click()
     page.wait_for_url("**mode=per_km2**")
 
 
 def test_invalid_parameter_shows_default_view_and_notice(page, app_url):
     open_app(page, app_url, "so-sanh-chi-tieu", indicator="khong-ton-tai", lang="xx")
-    assert page.locator("h1").first.inner_text() == "So sánh chỉ tiêu"
-    notices = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
-    assert "khong-ton-tai" in notices and "không hợp lệ" in notices
+    expect(page.locator("h1").first).to_have_text("So sánh chỉ tiêu")
+    notice = page.locator('[data-testid="stAlert"]').filter(has_text="khong-ton-tai")
+    expect(notice.first).to_contain_text("không hợp lệ")
     no_error_boxes(page)
 
 

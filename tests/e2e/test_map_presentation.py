@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import ROOT, open_app, screenshot, wait_ready
 
 
@@ -27,22 +29,24 @@ def test_map_renders_offline_and_switches_province(page, app_url):
     assert page.outside_requests == []
 
 
-def test_map_2025_boundaries_from_link(page, app_url):
-    open_app(page, app_url, "ban-do", vintage="2025")
+def test_map_2025_boundaries_and_party_layer_from_link(page, app_url):
+    open_app(page, app_url, "ban-do", vintage="2025", measure="party_orgs_in_enterprises")
     page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
-    text = page.locator('[data-testid="stMain"]').inner_text()
-    assert "202/2025/QH15" in text
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text("202/2025/QH15")
+    expect(main).to_contain_text("Tổ chức đảng trong doanh nghiệp")
+    assert "vintage=2025" in page.url and "measure=party_orgs_in_enterprises" in page.url
     assert page.outside_requests == []
 
 
 def test_presentation_advances_slides(page, app_url):
     open_app(page, app_url, "trinh-chieu", slide="1")
     main = page.locator('[data-testid="stMain"]')
-    assert re.search(r"\b1\s*/\s*\d+", main.inner_text())
+    expect(main).to_contain_text(re.compile(r"(?<!\d)1\s*/\s*\d+"))
     page.get_by_role("button", name="Trang sau").first.click()
     page.wait_for_url("**slide=2**")
     wait_ready(page)
-    assert re.search(r"\b2\s*/\s*\d+", main.inner_text())
+    expect(main).to_contain_text(re.compile(r"(?<!\d)2\s*/\s*\d+"))
     screenshot(page, "presentation-slide-2")
 
 
