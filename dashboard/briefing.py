@@ -149,9 +149,11 @@ def concept_html(ds, cfg, concept: str, provinces: list[str], lang: str, title: 
         return ""
     if title is None and not comp.present:
         title = concept
-    elif title is None:
+    elif title is None and comp.comparable:
         first = next(iter(comp.present.values()))
         title = pick(ds.indicators[first["indicator"]].title, lang)
+    elif title is None:
+        title = ds.concept_title(concept, lang)
     out = [f'<section class="concept" id="c-{esc(concept)}"><h3>{esc(title)}</h3>',
            _figures_table(ds, comp, lang)]
     if comp.comparable:
