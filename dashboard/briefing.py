@@ -92,17 +92,13 @@ def _source_html(ds, source_id: str, lang: str) -> str:
     return _link(src.url, label)
 
 
-def _province_name(ds, pid: str, lang: str) -> str:
-    prov = ds.provinces.get(pid)
-    return pick(prov.name, lang) if prov else pid
-
 
 def _figures_table(ds, comp: Comparability, lang: str) -> str:
     head = "".join(f"<th>{esc(t(f'briefing.col.{c}', lang))}</th>"
                    for c in ("province", "figure", "indicator", "period", "source"))
     body = []
     for pid, row in comp.rows.items():
-        name = esc(_province_name(ds, pid, lang))
+        name = esc(ds.province_name(pid, lang))
         if row is None:
             body.append(f'<tr><th scope="row">{name}</th><td class="value missing">'
                         f'{esc(t("figure.missing", lang))}</td><td colspan="3" class="small">'
@@ -185,7 +181,7 @@ def _used_sources(ds, provinces: Iterable[str], concepts: Iterable[str]) -> list
 def build_briefing_html(ds, cfg, provinces: list[str], lang: str) -> str:
     """The meeting briefing for ``provinces`` in ``lang`` as one self-contained HTML page."""
     provinces = [p for p in provinces if p]
-    names = ", ".join(_province_name(ds, p, lang) for p in provinces)
+    names = ", ".join(ds.province_name(p, lang) for p in provinces)
     meta = ds.meta
     title = t("briefing.title", lang, provinces=names)
 

@@ -49,10 +49,6 @@ def _layout(fig: go.Figure, cfg, title: str, lang: str, height: int | None = Non
     return fig
 
 
-def _province_name(ds, pid: str, lang: str) -> str:
-    prov = ds.provinces.get(pid)
-    return pick(prov.name, lang) if prov else pid
-
 
 def bar_comparison(ds, comp: Comparability, cfg, lang: str, mode: str = ABSOLUTE) -> go.Figure:
     """One bar (or, for ranks, one dot) per province for a comparable set of figures.
@@ -66,7 +62,7 @@ def bar_comparison(ds, comp: Comparability, cfg, lang: str, mode: str = ABSOLUTE
     ind = ds.indicators[first["indicator"]]
     names, values, labels, colours, hover = [], [], [], [], []
     for i, (pid, row) in enumerate(rows.items()):
-        names.append(_province_name(ds, pid, lang))
+        names.append(ds.province_name(pid, lang))
         colours.append(cfg.colour(pid, i))
         if mode == ABSOLUTE:
             values.append(float(row["value"]))
@@ -124,7 +120,7 @@ def time_series(ds, indicator: str, provinces: Iterable[str], cfg, lang: str) ->
         sub = df[df["province"] == pid].sort_values("year_end")
         if sub.empty:
             continue
-        name = _province_name(ds, pid, lang)
+        name = ds.province_name(pid, lang)
         colour = cfg.colour(pid, i)
         for k, (lo, hi) in enumerate(_segments(list(df["year_end"].astype(int)), changes)):
             seg = sub[(sub["year_end"] >= lo) & (sub["year_end"] < hi)]
@@ -179,7 +175,7 @@ def composition(ds, total: str, parts: list[str], province: str, cfg, lang: str)
     for i, r in enumerate(rows):
         ind = ds.indicators[r["indicator"]]
         fig.add_trace(go.Bar(
-            y=[_province_name(ds, province, lang)], x=[float(r["value"])], orientation="h",
+            y=[ds.province_name(province, lang)], x=[float(r["value"])], orientation="h",
             name=pick(ind.short, lang), text=[number_text(r, lang)], textposition="inside",
             marker_color=palette[i % len(palette)], insidetextfont={"size": cfg.chart.font_size + 2},
             hovertext=[f"{pick(ind.title, lang)}: {value_text(r, ind, lang)}"], hoverinfo="text"))

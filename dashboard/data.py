@@ -113,6 +113,13 @@ class Dataset:
         df = df.sort_values(["year_end", "year_start", "period"], ascending=False)
         return list(dict.fromkeys(df["period"]))
 
+    def province_name(self, province: str, lang: str) -> str:
+        """The province's name in ``lang``; its id when the province is unknown."""
+        from .i18n import pick
+
+        prov = self.provinces.get(province)
+        return pick(prov.name, lang) if prov else province
+
     def concept_title(self, concept: str, lang: str) -> str:
         """The concept's title, else the title of its first indicator in indicators.yaml."""
         from .i18n import pick

@@ -343,10 +343,6 @@ def fit_view(bbox: tuple, width: int = VIEW_WIDTH, height: int = VIEW_HEIGHT,
             "zoom": round(max(1.0, min(zoom, 14.0)), 2)}
 
 
-def _name(ds, pid: str, lang: str) -> str:
-    prov = ds.provinces.get(pid)
-    return pick(prov.name, lang) if prov else pid
-
 
 def province_feature(ds, geo: Geo, pid: str, vintage: str = "2024") -> Feature | None:
     """The boundary of province ``pid`` in ``vintage`` (a 2024 id maps to its 2025 unit)."""
@@ -406,7 +402,7 @@ def zones_frame(ds, geo: Geo, lang: str, provinces: Iterable[str] | None = None
             occ += f" ({period_text(str(z['occupancy_date']), lang)})"
         status = str(z["status"])
         rec = {
-            "id": z["id"], "province": z["province"], "province_name": _name(ds, z["province"], lang),
+            "id": z["id"], "province": z["province"], "province_name": ds.province_name(z["province"], lang),
             "name": z["name"], "kind": z["kind"], "kind_label": t(f"map.kind.{z['kind']}", lang),
             "district_names": ", ".join(dnames), "area": None if pd.isna(z["area"]) else float(z["area"]),
             "area_text": _zone_area_text(z, lang), "status": status,
@@ -522,7 +518,7 @@ def zone_counts(ds, drawn: pd.DataFrame, no_location: pd.DataFrame, provinces: I
             parts.append(t("map.kpi.differs", lang))
         elif not official:
             parts.append(t("map.kpi.no_official", lang))
-        out.append({"province": pid, "name": _name(ds, pid, lang), "drawn": len(d), "no_location": len(m),
+        out.append({"province": pid, "name": ds.province_name(pid, lang), "drawn": len(d), "no_location": len(m),
                     "listed": len(listed), "by_status": by_status, "by_kind": by_kind,
                     "operating_kcn": established or 0, "official": official, "note": " ".join(parts)})
     return out
@@ -605,14 +601,14 @@ def party_layer_data(ds, geo: Geo, cfg, provinces: Iterable[str], measure: str |
             continue
         ind = ds.indicators[row["indicator"]]
         colour = _ramp(float(row["value"]) / top if top else 1.0) if comp.comparable else _rgb(cfg.colour(pid, i), 230)
-        label = f"{_name(ds, pid, lang)}: {value_text(row, ind, lang)}"
+        label = f"{ds.province_name(pid, lang)}: {value_text(row, ind, lang)}"
         data.items.append({
-            "province": pid, "name": _name(ds, pid, lang), "indicator": row["indicator"],
+            "province": pid, "name": ds.province_name(pid, lang), "indicator": row["indicator"],
             "period": row["period"], "value": float(row["value"]), "value_text": value_text(row, ind, lang),
             "qualifier": row["qualifier"], "source": row["source"], "colour": colour,
             "longitude": round(feat.centroid[0], 5), "latitude": round(feat.centroid[1], 5),
             "label": label, "feature": feat,
-            "tt_title": _plain(_name(ds, pid, lang)), "tt_body": _plain("\n".join(_figure_lines(ds, row, lang))),
+            "tt_title": _plain(ds.province_name(pid, lang)), "tt_body": _plain("\n".join(_figure_lines(ds, row, lang))),
         })
         data.legend.append({"label": f"{label} ({period_text(row['period'], lang)})", "colour": colour})
     # District figures of the same indicators and periods as the province figures shown.
@@ -721,7 +717,7 @@ def map_model(ds, geo: Geo, cfg, provinces: Iterable[str], lang: str, vintage: s
             unit = prov.merger.into
         code = prov.gso_code or ""
         districts = [f for f in geo.districts.values() if str(f.props.get("province_code")) == code]
-        drawn.append({"id": pid, "unit": unit, "name": _name(ds, unit, lang), "code": feat.code,
+        drawn.append({"id": pid, "unit": unit, "name": ds.province_name(unit, lang), "code": feat.code,
                       "feature": feat, "colour": cfg.colour(unit, i), "districts": districts,
                       "lines": geo.inner_lines.get(code, []) if vintage == "2024" else []})
     box = _union_bbox(d["feature"].bbox for d in drawn)
@@ -738,9 +734,9 @@ def map_model(ds, geo: Geo, cfg, provinces: Iterable[str], lang: str, vintage: s
             prov = ds.provinces[d["id"]]
             if prov.merger:
                 m = prov.merger
-                notes.append({"province": d["id"], "name": _name(ds, d["id"], lang),
-                              "partners": ", ".join(_name(ds, w, lang) for w in m.with_),
-                              "into": _name(ds, m.into, lang), "resolution": m.resolution,
+                notes.append({"province": d["id"], "name": ds.province_name(d["id"], lang),
+                              "partners": ", ".join(ds.province_name(w, lang) for w in m.with_),
+                              "into": ds.province_name(m.into, lang), "resolution": m.resolution,
                               "effective": m.effective.strftime("%d/%m/%Y"),
                               "merged_from": str(d["feature"].props.get("merged_from", ""))})
     zones, no_loc = zones_frame(ds, geo, lang, provinces)
@@ -819,7 +815,7 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
         old_paths = []
         for f in model.old_provinces:
             pid = _province_of_code(ds, f.code, "2024")
-            name = _name(ds, pid, lang) if pid else f.label(lang)
+            name = ds.province_name(pid, lang) if pid else f.label(lang)
             for ring in _outline_paths(f):
                 old_paths += [{"path": p, "name": name} for p in dashes(ring)]
         layers.append(pdk.Layer(
@@ -828,7 +824,7 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
         old_labels = []
         for f in model.old_provinces:
             pid = _province_of_code(ds, f.code, "2024")
-            old_labels.append({"text": (_name(ds, pid, lang) if pid else f.label(lang)) + " " + t("map.old_suffix", lang),
+            old_labels.append({"text": (ds.province_name(pid, lang) if pid else f.label(lang)) + " " + t("map.old_suffix", lang),
                                "longitude": round(f.centroid[0], 5), "latitude": round(f.centroid[1], 5)})
         layers.append(pdk.Layer(
             "TextLayer", old_labels, id="province-labels", get_position=["longitude", "latitude"],

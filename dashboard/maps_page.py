@@ -230,7 +230,7 @@ def map_page() -> None:
     with c1:
         bound(st.segmented_control, "w_map_focus", "focus", fp or "all", label=t("map.switch", lang),
               options=["all"] + provinces, required=True,
-              format_func=lambda p: t("map.switch_all", lang) if p == "all" else pick(ds.provinces[p].name, lang),
+              format_func=lambda p: t("map.switch_all", lang) if p == "all" else ds.province_name(p, lang),
               cast=lambda p: None if p == "all" else p)
     with c2:
         bound(st.segmented_control, "w_map_vintage", "vintage", view.vintage, label=t("map.vintage", lang),

@@ -121,9 +121,8 @@ def difference_delta(ds, comp, provinces: list[str], lang: str) -> tuple[str, st
     unit = pick(ind.unit, lang)
     unit = t("figure.points", lang) if unit.startswith("%") else unit
     sign = "+" if diff > 0 else ""
-    other = ds.provinces.get(provinces[1])
     return (f"{sign}{fmt.number(diff, lang, decimals)} {unit}",
-            t("figure.difference", lang, other=pick(other.name, lang) if other else provinces[1]))
+            t("figure.difference", lang, other=ds.province_name(provinces[1], lang)))
 
 
 def comparability_text(ds, comp, lang: str) -> str:
@@ -133,8 +132,7 @@ def comparability_text(ds, comp, lang: str) -> str:
     Đảng viên DN tư nhân (Hải Dương); độ dài kỳ khác nhau — 2015–2023 (Thái Nguyên); …``
     """
     def name(pid: str) -> str:
-        prov = ds.provinces.get(pid)
-        return pick(prov.name, lang) if prov else pid
+        return ds.province_name(pid, lang)
 
     present = comp.present
 
@@ -161,10 +159,9 @@ def comparability_text(ds, comp, lang: str) -> str:
 def figure_record(ds, row: pd.Series, lang: str) -> dict:
     """A flat, display-ready record of one figure (tables and exports use this)."""
     ind = ds.indicators[row["indicator"]]
-    prov = ds.provinces.get(row["province"])
     src = ds.sources.get(row["source"])
     return {
-        "province": pick(prov.name, lang) if prov else row["province"],
+        "province": ds.province_name(row["province"], lang),
         "indicator": pick(ind.title, lang),
         "period": row["period"],
         "value": row["value_text"],

@@ -238,7 +238,7 @@ def _sidebar(cfg: Config, ds: Dataset, view: View) -> None:
                    if prov.vintage == "2024" and not ds.rows(provinces=[p]).empty]
         bound(st.multiselect, "w_provinces", "provinces", list(view.provinces),
               label=t("sidebar.provinces", lang), options=options,
-              format_func=lambda p: pick(ds.provinces[p].name, lang), max_selections=4)
+              format_func=lambda p: ds.province_name(p, lang), max_selections=4)
 
 
 def _banner(ds: Dataset, lang: str) -> None:
@@ -291,7 +291,7 @@ def kpi_card(ctx: Context, row: pd.Series | None, province: str, mode: str = ABS
              delta: tuple[str, str] | None = None) -> None:
     """One province's figure: value with qualifier and unit, period, flags, source."""
     ds, lang = ctx.ds, ctx.lang
-    name = pick(ds.provinces[province].name, lang) if province in ds.provinces else province
+    name = ds.province_name(province, lang)
     with st.container(border=True):
         if row is None:
             st.metric(name, t("figure.missing", lang))
@@ -456,9 +456,9 @@ def _basics(ctx: Context, pid: str, basics: dict[str, dict]) -> None:
         st.caption(t("overview.vintage", lang))
         if prov.merger and prov.merger.into in ds.provinces:
             m = prov.merger
-            partners = ", ".join(pick(ds.provinces[w].name, lang) if w in ds.provinces else w for w in m.with_)
+            partners = ", ".join(ds.province_name(w, lang) for w in m.with_)
             st.info(t("overview.merger", lang, name=pick(prov.name, lang), partners=partners,
-                      into=pick(ds.provinces[m.into].name, lang), resolution=m.resolution,
+                      into=ds.province_name(m.into, lang), resolution=m.resolution,
                       adopted=m.adopted.strftime("%d/%m/%Y"), effective=m.effective.strftime("%d/%m/%Y")),
                     icon=":material/merge:")
 
