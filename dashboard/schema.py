@@ -10,13 +10,14 @@ in :mod:`dashboard.data`, next to the loading code that knows the row numbers.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from .csvio import DOT, NumberError, parse_number
+from .csvio import DOT, NumberError, ascii_version, clip, non_ascii_digits, parse_number
 from .problems import Problem
 
 TOPICS = ("basics", "party_enterprise", "party_school", "party_membership", "economy",
@@ -36,8 +37,11 @@ VN_LON = (102.0, 117.5)
 
 _ID = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+#: NOTE: ASCII digits only ([0-9]; ``\d`` would also take ``２０２３``), whole text (``\Z``).
 PERIOD_RE = re.compile(
-    r"^(?P<y1>\d{4})(?:-(?P<y2>\d{4})|-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>\d{2}))?|-(?P<h>H[12]))?$"
+    r"^(?P<y1>[0-9]{4})(?:-(?P<y2>[0-9]{4})|-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>[0-9]{2}))?"
+    r"|-(?P<h>H[12]))?\Z",
+    re.ASCII,
 )
 _YES = {"yes", "y", "true", "1", "x", "có", "co"}
 _NO = {"", "no", "n", "false", "0", "không", "khong"}
@@ -49,9 +53,18 @@ def _check_text(value: Any) -> Any:
     return value
 
 
+def check_ascii_digits(value: Any) -> Any:
+    """Refuse digits other than 0–9 (full-width ``２０２３``…), naming the ASCII version."""
+    text = str(value or "")
+    if non_ascii_digits(text):
+        raise PydanticCustomError("non_ascii_digits", "non-ASCII digits",
+                                  {"text": clip(text), "fix": clip(ascii_version(text))})
+    return value
+
+
 def check_period(text: str) -> str:
     """Validate a period string (``2022``, ``2021-2023``, ``2023-06``, ``2023-12-31``, ``2023-H1``)."""
-    text = (text or "").strip()
+    text = check_ascii_digits((text or "").strip())
     m = PERIOD_RE.match(text)
     if not m:
         raise PydanticCustomError("period", "bad period", {"text": text})
@@ -148,7 +161,8 @@ class Province(Strict):
             return None
         if isinstance(value, int):
             raise PydanticCustomError("gso_code", "gso as number", {"text": value})
-        if not re.fullmatch(r"\d{2}", str(value)):
+        check_ascii_digits(value)
+        if not re.fullmatch(r"[0-9]{2}", str(value)):
             raise PydanticCustomError("gso_code", "bad gso", {"text": value})
         return str(value)
 
@@ -177,6 +191,13 @@ class Indicator(Strict):
     method_changes: list[MethodChange] = Field(default_factory=list)
 
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+    @field_validator("min", "max")
+    @classmethod
+    def _finite(cls, value: Optional[float]) -> Optional[float]:
+        if value is not None and not math.isfinite(value):
+            raise PydanticCustomError("not_finite", "not finite", {"text": value})
+        return value
 
     @property
     def is_whole(self) -> bool:
@@ -222,7 +243,8 @@ class Source(Strict):
         if value in (None, ""):
             return None
         value = str(value)
-        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        check_ascii_digits(value)
+        if not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", value):
             raise PydanticCustomError("source_date", "bad date", {"text": value})
         return value
 
@@ -254,9 +276,22 @@ class ValueRow(Strict):
     confidence: Literal[("",) + CONFIDENCE] = ""  # type: ignore[valid-type]
     note: str = ""
 
-    _p = field_validator("period")(classmethod(lambda cls, v: check_period(v)))
     _b = field_validator("estimate", "derived", "period_inferred", mode="before")(
         classmethod(lambda cls, v: parse_bool(v)))
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        """A valid period whose first year is not after this calendar year.
+
+        Targets and plans will live in a file of their own; values.csv holds what happened.
+        """
+        value = check_period(value)
+        first, now = period_years(value)[0], dt.date.today().year
+        if first > now:
+            raise PydanticCustomError("period_future", "period in the future",
+                                      {"text": value, "year": first, "now": now})
+        return value
 
     @field_validator("value", mode="before")
     @classmethod
@@ -271,14 +306,16 @@ class ValueRow(Strict):
     def _rank_of(cls, value: Any) -> Any:
         if value in (None, ""):
             return None
-        if not re.fullmatch(r"\d+", str(value).strip()):
+        check_ascii_digits(value)
+        if not re.fullmatch(r"[0-9]{1,6}", str(value).strip()):
             raise PydanticCustomError("rank_of", "bad rank_of", {"text": value})
         return int(value)
 
     @field_validator("district")
     @classmethod
     def _district(cls, value: str) -> str:
-        if value and not re.fullmatch(r"\d{3}", value):
+        check_ascii_digits(value)
+        if value and not re.fullmatch(r"[0-9]{3}", value):
             raise PydanticCustomError("district_code", "bad district", {"text": value})
         return value
 
@@ -317,7 +354,8 @@ class ZoneRow(Strict):
     def _districts(cls, value: str) -> str:
         codes = [c.strip() for c in value.split(";") if c.strip()]
         for code in codes:
-            if not re.fullmatch(r"\d{3}", code):
+            check_ascii_digits(code)
+            if not re.fullmatch(r"[0-9]{3}", code):
                 raise PydanticCustomError("district_code", "bad district", {"text": code})
         return ";".join(codes)
 
@@ -361,7 +399,10 @@ def problems_from_error(err: ValidationError, file: str, row_of: Any, prefix: st
 
 
 _CUSTOM_CODES = {
-    "html", "period", "period_order", "boolean", "bad_id", "gso_code", "url", "source_date",
+    "not_finite", "html", "period", "period_order", "boolean", "bad_id", "gso_code", "url", "source_date",
     "rank_of", "district_code", "number_percent_sign", "number_spaces", "number_vi_style",
     "number_decimal_comma", "number_comma_ambiguous", "not_a_number",
+    # CSV hardening: numbers, digits, periods
+    "non_ascii_digits", "number_not_finite", "number_exponent", "number_too_precise",
+    "number_out_of_range", "period_future",
 }
