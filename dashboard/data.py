@@ -1,23 +1,33 @@
 """Load and validate the data package (``data/``) into one :class:`Dataset`.
 
 Load
-    Each file is read on its own. A file that cannot be parsed at all (broken YAML, a CSV
-    without its required columns) is replaced by the last version of it that parsed in
-    this process, and a problem says so; with no such version its records are missing.
+    Each file goes through one guard (:meth:`_Loader.stage`): it is read only when its
+    modification time, size and content hash are the same before and after reading (else
+    it is read again, :data:`READ_ATTEMPTS` times in all), then parsed and validated.
+    Anything that goes wrong with a file as a whole -- a missing file, a folder in its
+    place, broken YAML, YAML aliases, a CSV without its columns, any exception at all while
+    reading or validating it -- is a problem for that file, and the last version of it that
+    loaded in this process is used instead; with no such version its records are missing.
 Process
     Every record is checked (:mod:`dashboard.schema`), then the rules across records and
     files: unique keys, references, ranges per indicator, whole counts, ranks with their
     denominator, coordinates inside Vietnam. Invalid records are left out; everything
     valid is kept.
 Result
-    A :class:`Dataset` with the problems as data. Nothing here raises on bad content.
+    A :class:`Dataset` with the problems as data: root causes (whole-file errors) first,
+    and the errors that only follow from them marked ``follow_on`` so that reports sum
+    them up in one line. Nothing here raises on bad content.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import hashlib
 import json
+import stat
 import threading
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +38,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import schema as S
-from .csvio import DOT, Table, looks_dot_grouped, read_table
+from . import csvio
+from .csvio import DOT, Table, looks_dot_grouped
 from .problems import ERROR, WARNING, Problem
 
 DATA_FILES = {
@@ -40,6 +51,10 @@ DATA_FILES = {
     "zones": "industrial_zones.csv",
 }
 GEO_DIR = "geo"
+#: No data file is anywhere near this; a larger one is refused, not read.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Reads of a file that keeps changing (an editor still writing it) before giving up.
+READ_ATTEMPTS = 3
 DISTRICT_FILES = ("districts_thai_nguyen.geojson", "districts_hai_duong.geojson")
 
 #: NOTE: last version of each file that parsed, per absolute path, for this process.
@@ -73,6 +88,16 @@ class Dataset:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
+
+    def relative(self, file: str) -> str:
+        """A problem's file relative to the data folder (``values.csv``, ``geo/x.geojson``)."""
+        prefix = self.data_dir.name + "/"
+        return file[len(prefix):] if file.startswith(prefix) else file
+
+    def problem_files(self) -> list[str]:
+        """Files with an error or kept at their last good version: each once, relative."""
+        files = [self.relative(p.file) for p in self.errors] + list(self.stale_files)
+        return sorted(dict.fromkeys(files))
 
     def rows(self, indicator: str | Iterable[str] | None = None,
              provinces: Iterable[str] | None = None, *, topic: str | None = None,
@@ -206,13 +231,90 @@ def _recall(path: Path) -> Any:
         return _LAST_GOOD.get(str(path.resolve()))
 
 
+class FileUnstable(OSError):
+    """The file kept changing while it was read (an editor still writing it)."""
+
+
+class FileTooLarge(OSError):
+    """The file is larger than any data file should be."""
+
+
+def read_stable(path: Path, attempts: int = READ_ATTEMPTS) -> bytes:
+    """The file's bytes, taken only when they did not change while being read.
+
+    Modification time and size (before and after) and the content hash (of two reads)
+    must agree; otherwise the file is read again, ``attempts`` times in all, then
+    :class:`FileUnstable` is raised. A folder, a missing file or a file over
+    :data:`MAX_FILE_BYTES` raise ``OSError`` subclasses.
+    """
+    for attempt in range(attempts):
+        before = path.stat()
+        if stat.S_ISDIR(before.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file")
+        if before.st_size > MAX_FILE_BYTES:
+            raise FileTooLarge(errno.EFBIG, "file too large")
+        first = path.read_bytes()
+        second = path.read_bytes()
+        after = path.stat()
+        same_stat = (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size)
+        if same_stat and len(first) == after.st_size and \
+                hashlib.sha256(first).digest() == hashlib.sha256(second).digest():
+            return first
+        time.sleep(0.05 * (attempt + 1))
+    raise FileUnstable(errno.EAGAIN, "file changed while it was read")
+
+
+def parse_table(raw: bytes, file: str) -> Table:
+    """Parse CSV bytes (see :mod:`dashboard.csvio`)."""
+    return csvio.parse_table(raw, file)
+
+
+class _NoAliasLoader(_LineLoader):
+    """Line-remembering SafeLoader that refuses anchors and aliases (no "billion laughs")."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _short_error(err: BaseException, data_dir: Path) -> str:
+    """An exception as one short line, without the server's paths."""
+    if isinstance(err, OSError) and err.strerror:
+        text = err.strerror
+    else:
+        text = f"{type(err).__name__}: {err}"
+    for path in {str(data_dir.resolve()), str(data_dir)}:
+        text = text.replace(path, data_dir.name)
+    text = " ".join(text.split())
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+#: Problem codes that name something defined in another file, and that file's key.
+_REFERENCE_CODES = {
+    "unknown_province": "provinces", "unknown_indicator": "indicators",
+    "unknown_source": "sources", "unknown_concept": "indicators",
+    "source_unused": ("values", "zones"), "unknown_district": "geo",
+}
+
+
 class _Loader:
-    """Holds the problems and stale files while one dataset is loaded."""
+    """Holds the problems and stale files while one dataset is loaded.
+
+    Every data file goes through :meth:`stage`: one guard around reading, parsing and
+    validating it. Whatever goes wrong with a file as a whole becomes a problem for that
+    file and the last good version of it (from this process) is used instead.
+    """
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self.problems: list[Problem] = []
         self.stale: list[str] = []
+        self.failed: set[str] = set()  # DATA_FILES keys with no usable content at all
+        self.invalid: dict[str, set[str]] = {}  # ids of YAML entries left out, per list
+        self.digest = hashlib.sha256()
 
     def display(self, name: str) -> str:
         return f"{self.data_dir.name}/{name}"
@@ -221,68 +323,126 @@ class _Loader:
             severity: str = ERROR, **params: Any) -> None:
         self.problems.append(Problem(file, row, column, code, params, severity))
 
-    # ---- whole-file parsing with fallback to the last good version
+    # ---- one guard per file
 
-    def _fallback(self, path: Path, name: str, empty: Any) -> Any:
-        kept = _recall(path)
-        if kept is not None:
-            self.stale.append(name)
-            self.add(self.display(name), None, None, "file_kept_last_good", WARNING)
-            return kept
-        return empty
+    def stage(self, key: str, parse: Callable[[bytes, str], Any], process: Callable[[Any], Any],
+              empty: Callable[[], Any]) -> Any:
+        """Read, parse and process ``DATA_FILES[key]`` behind one guard.
 
-    def yaml_file(self, name: str) -> Any:
+        ``parse(raw, file)`` returns the parsed content, or ``None`` after adding the
+        problem that makes the whole file unusable. ``process(parsed)`` validates the
+        records (row problems drop rows). Any exception is a problem of this file. On a
+        whole-file problem the last good parsed version is processed instead (its old row
+        problems are not repeated), else ``empty()`` is returned.
+        """
+        name = DATA_FILES[key]
         path = self.data_dir / name
         file = self.display(name)
+        parsed = None
+        start = len(self.problems)
+        self.digest.update(name.encode())
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            raw = read_stable(path)
+            self.digest.update(hashlib.sha256(raw).digest())
+            parsed = parse(raw, file)
         except FileNotFoundError:
+            self.digest.update(b"<missing>")
             self.add(file, None, None, "file_missing")
-            return self._fallback(path, name, None)
-        except UnicodeDecodeError:
-            self.add(file, None, None, "yaml_encoding")
-            return self._fallback(path, name, None)
+        except FileUnstable:
+            self.add(file, None, None, "file_unstable")
+        except IsADirectoryError:
+            self.add(file, None, None, "file_is_folder")
+        except FileTooLarge:
+            self.add(file, None, None, "file_too_large", limit=MAX_FILE_BYTES // (1024 * 1024))
+        except OSError as err:
+            self.add(file, None, None, "file_unreadable", detail=_short_error(err, self.data_dir))
+        except Exception as err:  # noqa: BLE001 - the guard: nothing about a file may crash the app
+            self.add(file, None, None, "file_crashed", detail=_short_error(err, self.data_dir))
+        if parsed is not None:
+            mark = len(self.problems)
+            try:
+                result = process(parsed)
+            except Exception as err:  # noqa: BLE001 - the guard
+                del self.problems[mark:]
+                self.add(file, None, None, "file_crashed", detail=_short_error(err, self.data_dir))
+            else:
+                _remember(path, parsed)
+                return result
+        self.problems[start:] = [dataclasses.replace(p, root=True) if p.is_error else p
+                                 for p in self.problems[start:]]
+        kept = _recall(path)
+        if kept is not None:
+            mark = len(self.problems)
+            try:
+                result = process(kept)
+            except Exception:  # noqa: BLE001 - the kept version no longer fits the other files
+                result = None
+            del self.problems[mark:]
+            if result is not None:
+                self.stale.append(name)
+                self.add(file, None, None, "file_kept_last_good", WARNING)
+                return result
+        self.failed.add(key)
+        return empty()
+
+    # ---- parsers
+
+    @staticmethod
+    def parse_yaml(raw: bytes, file: str, ld: "_Loader") -> Any:
         try:
-            parsed = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            ld.add(file, None, None, "yaml_encoding")
+            return None
+        try:
+            parsed = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             line = mark.line + 1 if mark else None
             detail = getattr(err, "problem", None) or str(err).splitlines()[0]
-            self.add(file, line, None, "yaml_syntax", detail=detail)
-            return self._fallback(path, name, None)
+            ld.add(file, line, None, "yaml_syntax", detail=detail)
+            return None
+        except RecursionError:
+            ld.add(file, None, None, "yaml_syntax", detail="nested too deeply / lồng quá sâu")
+            return None
         if not isinstance(parsed, dict):
-            self.add(file, None, None, "yaml_not_mapping")
-            return self._fallback(path, name, None)
-        _remember(path, parsed)
+            ld.add(file, None, None, "yaml_not_mapping")
+            return None
         return parsed
 
-    def csv_file(self, name: str, required: list[str], known: list[str]) -> Table | None:
-        path = self.data_dir / name
-        file = self.display(name)
-        try:
-            table = read_table(path, file)
-        except FileNotFoundError:
-            self.add(file, None, None, "file_missing")
-            return self._fallback(path, name, None)
-        except OSError as err:
-            self.add(file, None, None, "file_unreadable", detail=str(err))
-            return self._fallback(path, name, None)
-        self.problems.extend(table.problems)
+    @staticmethod
+    def parse_csv(raw: bytes, file: str, ld: "_Loader", required: list[str], known: list[str]) -> Table | None:
+        table = parse_table(raw, file)
+        ld.problems.extend(table.problems)
+        if getattr(table, "fatal", False):
+            return None
         missing = [c for c in required if c not in table.header]
         if missing:
             for col in missing:
                 near = _nearest(col, table.header)
-                self.add(file, 1, col, "column_missing", found=near or "-")
+                ld.add(file, 1, col, "column_missing", found=near or "-")
             if table.delimiter == "," and any(";" in h for h in table.header):
-                self.add(file, 1, None, "delimiter_mixed")
-            return self._fallback(path, name, None)
+                ld.add(file, 1, None, "delimiter_mixed")
+            return None
         for col in table.header:
-            if col not in known:
+            if col and col not in known:  # an empty header cell is csvio's own problem
                 near = _nearest(col, known)
-                self.add(file, 1, col or "?", "unknown_column", near=near or "-",
-                         allowed=", ".join(known))
-        _remember(path, table)
+                ld.add(file, 1, col or "?", "unknown_column", near=near or "-",
+                       allowed=", ".join(known))
         return table
+
+    def mark_follow_ons(self) -> None:
+        """Problems that only repeat a whole-file failure elsewhere become follow-ons."""
+        out = []
+        for p in self.problems:
+            cause = _REFERENCE_CODES.get(p.code)
+            causes = (cause,) if isinstance(cause, str) else (cause or ())
+            if p.is_error and p.row is not None and any(
+                    c in self.failed or p.params.get("text") in self.invalid.get(c, ())
+                    for c in causes):
+                p = dataclasses.replace(p, follow_on=True)
+            out.append(p)
+        self.problems = out
 
     # ---- records
 
@@ -314,6 +474,8 @@ class _Loader:
             except ValidationError as err:
                 self.problems.extend(
                     S.problems_from_error(err, file, lambda loc, e=entry: _line_of(e, loc)))
+                if isinstance(ident, str):
+                    self.invalid.setdefault(key, set()).add(ident)
                 continue
             out[obj.id] = obj  # type: ignore[attr-defined]
         return out
@@ -359,53 +521,97 @@ def load_dataset(data_dir: Path | str) -> Dataset:
     data_dir = Path(data_dir)
     ld = _Loader(data_dir)
     if not data_dir.is_dir():
-        ld.add(str(data_dir), None, None, "dir_missing")
+        ld.add(data_dir.name or str(data_dir), None, None, "dir_missing")
 
-    # ---- load
-    raw_meta = ld.yaml_file(DATA_FILES["dataset"])
-    raw_prov = ld.yaml_file(DATA_FILES["provinces"])
-    raw_ind = ld.yaml_file(DATA_FILES["indicators"])
-    raw_src = ld.yaml_file(DATA_FILES["sources"])
-    values_t = ld.csv_file(DATA_FILES["values"], S.REQUIRED_VALUE_COLUMNS, S.VALUE_COLUMNS)
-    zones_t = ld.csv_file(DATA_FILES["zones"], S.REQUIRED_ZONE_COLUMNS, S.ZONE_COLUMNS)
-    districts = _district_index(data_dir)
+    def yaml_parse(raw: bytes, file: str) -> Any:
+        return _Loader.parse_yaml(raw, file, ld)
 
-    # ---- process: records of each YAML file
-    meta = None
-    if raw_meta is not None:
-        file = ld.display(DATA_FILES["dataset"])
+    def csv_parse(required: list[str], known: list[str]) -> Callable[[bytes, str], Any]:
+        return lambda raw, file: _Loader.parse_csv(raw, file, ld, required, known)
+
+    # ---- dataset.yaml
+    def process_meta(raw: Any) -> S.DatasetMeta | None:
         try:
-            meta = S.DatasetMeta.model_validate(_strip(raw_meta))
+            return S.DatasetMeta.model_validate(_strip(raw))
         except ValidationError as err:
-            ld.problems.extend(S.problems_from_error(err, file, lambda loc: _line_of(raw_meta, loc)))
-    sources = ld.records(ld.display(DATA_FILES["sources"]), (raw_src or {}).get("sources"),
-                         S.Source, "sources")
-    defaults = _strip((raw_ind or {}).get("definitions") or {})
-    indicators = ld.records(ld.display(DATA_FILES["indicators"]), (raw_ind or {}).get("indicators"),
-                            S.Indicator, "indicators", defaults)
-    concepts = ld.records(ld.display(DATA_FILES["indicators"]), (raw_ind or {}).get("concepts"),
-                          S.Concept, "concepts")
-    for cid in concepts:
-        if cid not in {i.concept for i in indicators.values()}:
-            ld.add(ld.display(DATA_FILES["indicators"]), _entry_line(raw_ind, "concepts", cid), "id",
-                   "unknown_concept", WARNING, text=cid)
-    provinces = ld.records(ld.display(DATA_FILES["provinces"]), (raw_prov or {}).get("provinces"),
-                           S.Province, "provinces")
-    _check_provinces(ld, raw_prov, provinces, sources)
-    _check_indicators(ld, raw_ind, indicators)
+            ld.problems.extend(S.problems_from_error(
+                err, ld.display(DATA_FILES["dataset"]), lambda loc: _line_of(raw, loc)))
+            return None
 
-    values = _check_values(ld, values_t, provinces, indicators, sources, districts)
-    zones = _check_zones(ld, zones_t, provinces, sources, districts)
+    meta = ld.stage("dataset", yaml_parse, process_meta, lambda: None)
+
+    # ---- sources.yaml
+    raws: dict[str, Any] = {}
+
+    def process_sources(raw: Any) -> dict:
+        raws["sources"] = raw
+        return ld.records(ld.display(DATA_FILES["sources"]), raw.get("sources"), S.Source, "sources")
+
+    sources = ld.stage("sources", yaml_parse, process_sources, dict)
+
+    # ---- indicators.yaml (indicators and concepts)
+    def process_indicators(raw: Any) -> tuple[dict, dict]:
+        raws["indicators"] = raw
+        file = ld.display(DATA_FILES["indicators"])
+        defaults = _strip(raw.get("definitions") or {})
+        if not isinstance(defaults, dict):
+            ld.add(file, raw.get("__lines__", {}).get("definitions"), "definitions", "yaml_not_mapping")
+            defaults = {}
+        inds = ld.records(file, raw.get("indicators"), S.Indicator, "indicators", defaults)
+        concepts = ld.records(file, raw.get("concepts"), S.Concept, "concepts")
+        for cid in concepts:
+            if cid not in {i.concept for i in inds.values()}:
+                ld.add(file, _entry_line(raw, "concepts", cid), "id", "unknown_concept", WARNING, text=cid)
+        _check_indicators(ld, raw, inds)
+        return inds, concepts
+
+    indicators, concepts = ld.stage("indicators", yaml_parse, process_indicators, lambda: ({}, {}))
+
+    # ---- provinces.yaml
+    def process_provinces(raw: Any) -> dict:
+        provs = ld.records(ld.display(DATA_FILES["provinces"]), raw.get("provinces"), S.Province, "provinces")
+        _check_provinces(ld, raw, provs, sources)
+        return provs
+
+    provinces = ld.stage("provinces", yaml_parse, process_provinces, dict)
+    try:
+        districts = _district_index(data_dir)
+    except Exception:  # noqa: BLE001 - the guard; boundaries are optional
+        districts = {}
+    if not districts:
+        ld.failed.add("geo")
+
+    # ---- the two CSV files
+    values = ld.stage("values", csv_parse(S.REQUIRED_VALUE_COLUMNS, S.VALUE_COLUMNS),
+                      lambda t: _check_values(ld, t, provinces, indicators, sources, districts),
+                      lambda: _empty_values())
+    zones = ld.stage("zones", csv_parse(S.REQUIRED_ZONE_COLUMNS, S.ZONE_COLUMNS),
+                     lambda t: _check_zones(ld, t, provinces, sources, districts),
+                     lambda: pd.DataFrame(columns=_ZONE_FRAME_COLUMNS))
 
     used = set(values["source"]) | set(zones["source"]) | {
         p.merger.source for p in provinces.values() if p.merger}
-    for sid in sources:
+    for sid in sources if not ld.failed & {"values", "zones", "provinces"} else ():
         if sid not in used:
-            ld.add(ld.display(DATA_FILES["sources"]), _entry_line(raw_src, "sources", sid), "id",
+            ld.add(ld.display(DATA_FILES["sources"]), _entry_line(raws.get("sources"), "sources", sid), "id",
                    "source_unused", WARNING, text=sid)
-
+    ld.mark_follow_ons()
     return Dataset(data_dir, meta, provinces, indicators, sources, values, zones,
-                   ld.problems, ld.stale, districts, fingerprint(data_dir), concepts)
+                   ld.problems, ld.stale, districts, _fingerprint(ld, data_dir), concepts)
+
+
+def _fingerprint(ld: _Loader, data_dir: Path) -> str:
+    """Hash of the bytes that were loaded plus the boundary files."""
+    h = ld.digest.copy()
+    geo = data_dir / GEO_DIR
+    if geo.is_dir():
+        for p in sorted(geo.glob("*.geojson")):
+            h.update(p.name.encode())
+            try:
+                h.update(p.read_bytes())
+            except OSError:
+                h.update(b"<missing>")
+    return h.hexdigest()[:16]
 
 
 def _entry_line(raw: Any, key: str, ident: str) -> int | None:
@@ -471,6 +677,12 @@ _VALUE_FRAME_COLUMNS = [
     "rank_of", "district", "source", "derived", "derivation", "period_inferred", "confidence",
     "note", "row", "year_start", "year_end", "topic", "concept", "scope_rank",
 ]
+
+
+def _empty_values() -> pd.DataFrame:
+    df = pd.DataFrame(columns=_VALUE_FRAME_COLUMNS)
+    df["rank_of"] = df["rank_of"].astype("Int64")
+    return df
 
 
 def _check_values(ld: _Loader, table: Table | None, provinces: dict, indicators: dict,
@@ -594,7 +806,33 @@ def _check_zones(ld: _Loader, table: Table | None, provinces: dict, sources: dic
     return pd.DataFrame(records, columns=_ZONE_FRAME_COLUMNS)
 
 
-def problems_report(problems: list[Problem], lang: str = "vi") -> list[str]:
-    """Lines ``FILE:ROW:COLUMN: message``, errors first, in file and row order."""
-    order: Callable[[Problem], tuple] = lambda p: (not p.is_error, p.file, p.row or 0, p.column or "")
-    return [p.line(lang) for p in sorted(problems, key=order)]
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Root causes (whole-file errors) first, then row errors, follow-ons, warnings."""
+    def key(p: Problem) -> tuple:
+        rank = 0 if p.is_root else 1 if p.is_error and not p.follow_on else 2 if p.is_error else 3
+        return (rank, p.file, p.row or 0, p.column or "")
+    return sorted(problems, key=key)
+
+
+def problems_report(problems: list[Problem], lang: str = "vi", warnings: bool = True) -> list[str]:
+    """Lines ``FILE:ROW:COLUMN: message``: root causes first, then the other errors.
+
+    Problems that only repeat a whole-file failure (follow-ons) are summarised in one line;
+    with errors present, warnings are summarised in one line unless ``warnings`` is true.
+    """
+    from .i18n import t
+
+    lines: list[str] = []
+    follow = [p for p in problems if p.follow_on]
+    rest = [p for p in ordered(problems) if not p.follow_on]
+    errors = [p for p in rest if p.is_error]
+    lines += [p.line(lang) for p in errors]
+    if follow:
+        files = ", ".join(dict.fromkeys(p.file for p in follow))
+        lines.append(t("validation.follow_ons", lang, n=len(follow), files=files))
+    warns = [p for p in rest if not p.is_error]
+    if warns and (warnings or not errors):
+        lines += [p.line(lang) for p in warns]
+    elif warns:
+        lines.append(t("validation.warnings_hidden", lang, n=len(warns)))
+    return lines

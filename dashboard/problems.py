@@ -29,10 +29,21 @@ class Problem:
     code: str
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     severity: str = ERROR
+    #: True when the problem only repeats a whole-file failure elsewhere (a row naming a
+    #: province of a provinces.yaml that could not be read): reported as one summary line.
+    follow_on: bool = False
+    #: True for the error that made a whole file unusable (broken YAML on line 20, a folder
+    #: in place of the file): the first thing to fix.
+    root: bool = False
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def is_root(self) -> bool:
+        """An error about a file as a whole: the first thing to fix."""
+        return self.is_error and (self.root or self.row is None) and not self.follow_on
 
     def message(self, lang: str = "vi") -> str:
         """The plain-language message with the fix, in ``lang``."""
