@@ -11,7 +11,8 @@ and language in, an HTML document out. The document
   package, there are no web fonts and no external scripts or style sheets (links to the
   sources are ordinary ``<a href>``), so it opens on a meeting-room PC without network;
 * prints on A4 (print CSS); a PDF is made from the browser (Ctrl+P → Save as PDF);
-* escapes every text that comes from ``data/`` with :func:`html.escape`.
+* escapes every text that comes from ``data/`` with :func:`html.escape`; links only to
+  source addresses that :func:`dashboard.present.safe_url` accepts (http/https).
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from typing import Iterable
 from . import charts
 from .compare import Comparability, pair_for_concept
 from .i18n import pick, t
-from .present import comparability_text, flags, period_text, value_text
-
-SAFE_SCHEMES = ("http://", "https://")
+from .present import comparability_text, flags, period_text, safe_url, value_text
 
 CSS = """
 * { box-sizing: border-box; }
@@ -79,8 +78,9 @@ def plotly_js() -> str:
 
 
 def _link(url: str | None, text: str) -> str:
-    if url and url.strip().lower().startswith(SAFE_SCHEMES):
-        return f'<a href="{esc(url.strip())}" rel="noopener noreferrer">{esc(text)}</a>'
+    href = safe_url(url)
+    if href:
+        return f'<a href="{esc(href)}" rel="noopener noreferrer">{esc(text)}</a>'
     return esc(text)
 
 

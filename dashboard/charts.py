@@ -4,6 +4,9 @@ Every builder takes the dataset (for titles, units and sources from ``data/``), 
 figures to draw, the configuration (colours, font sizes) and the language. Titles, axis
 labels and numbers are in the chosen language and number style; ranks read "lower is
 better" on a reversed axis; a line never runs across a change of method.
+
+Plotly reads a few HTML tags and entities in every text it draws; text from ``data/``
+(names, titles, units, figures) passes through :func:`dashboard.present.plot_text`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import plotly.graph_objects as go
 from . import fmt
 from .compare import ABSOLUTE, Comparability, normalise
 from .i18n import pick, t
-from .present import number_text, period_text, sources_line, value_text
+from .present import number_text, period_text, plot_text, sources_line, value_text
 
 SEPARATORS = {"vi": ",.", "en": ".,"}
 
@@ -62,17 +65,17 @@ def bar_comparison(ds, comp: Comparability, cfg, lang: str, mode: str = ABSOLUTE
     ind = ds.indicators[first["indicator"]]
     names, values, labels, colours, hover = [], [], [], [], []
     for i, (pid, row) in enumerate(rows.items()):
-        names.append(ds.province_name(pid, lang))
+        names.append(plot_text(ds.province_name(pid, lang)))
         colours.append(cfg.colour(pid, i))
         if mode == ABSOLUTE:
             values.append(float(row["value"]))
-            labels.append(value_text(row, ind, lang))
+            labels.append(plot_text(value_text(row, ind, lang)))
         else:
             norm = normalise(ds, row, mode)
             values.append(norm.value)
             labels.append("" if norm.value is None else "≈" + fmt.number(norm.value, lang, 2))
         hover.append(f"{names[-1]}: {labels[-1]} ({period_text(row['period'], lang)})")
-    title = f"{pick(ind.title, lang)} — {period_text(first['period'], lang)}"
+    title = plot_text(f"{pick(ind.title, lang)} — {period_text(first['period'], lang)}")
     fig = go.Figure()
     if ind.kind == "rank":
         total = int(first["rank_of"]) if pd.notna(first["rank_of"]) else max(values)
@@ -89,7 +92,7 @@ def bar_comparison(ds, comp: Comparability, cfg, lang: str, mode: str = ABSOLUTE
             x=names, y=values, text=labels, textposition="outside", marker_color=colours,
             hovertext=hover, hoverinfo="text", showlegend=False, cliponaxis=False,
             textfont={"size": cfg.chart.font_size + 2}))
-        fig.update_yaxes(title=unit, rangemode="tozero")
+        fig.update_yaxes(title=plot_text(unit), rangemode="tozero")
         if values and all(v is not None for v in values):
             fig.update_yaxes(range=[min(0, min(values)) * 1.2, max(values) * 1.25 or 1])
     return _layout(fig, cfg, title, lang)
@@ -120,14 +123,14 @@ def time_series(ds, indicator: str, provinces: Iterable[str], cfg, lang: str) ->
         sub = df[df["province"] == pid].sort_values("year_end")
         if sub.empty:
             continue
-        name = ds.province_name(pid, lang)
+        name = plot_text(ds.province_name(pid, lang))
         colour = cfg.colour(pid, i)
         for k, (lo, hi) in enumerate(_segments(list(df["year_end"].astype(int)), changes)):
             seg = sub[(sub["year_end"] >= lo) & (sub["year_end"] < hi)]
             if seg.empty:
                 continue
             hollow = seg["estimate"] | (seg["confidence"] == "low")
-            text = [value_text(r, ind, lang) for _, r in seg.iterrows()]
+            text = [plot_text(value_text(r, ind, lang)) for _, r in seg.iterrows()]
             hover = [f"{name} {r['period']}: {txt}" + (" · " + t("figure.estimate", lang) if r["estimate"] else "")
                      + (" · " + t("figure.low_confidence", lang) if r["confidence"] == "low" else "")
                      for txt, (_, r) in zip(text, seg.iterrows())]
@@ -139,13 +142,13 @@ def time_series(ds, indicator: str, provinces: Iterable[str], cfg, lang: str) ->
                         "line": {"color": colour, "width": 3},
                         "symbol": ["circle-open" if h else "circle" for h in hollow]},
                 hovertext=hover, hoverinfo="text"))
-    title = pick(ind.title, lang)
+    title = plot_text(pick(ind.title, lang))
     if ind.kind == "rank":
         totals = sorted({int(v) for v in df["rank_of"].dropna()})
         fig.update_yaxes(autorange="reversed", title=t("chart.rank_axis", lang, total="/".join(map(str, totals))))
         title += " · " + t("chart.lower_is_better", lang)
     else:
-        fig.update_yaxes(title=pick(ind.unit, lang))
+        fig.update_yaxes(title=plot_text(pick(ind.unit, lang)))
     for m in ind.method_changes:
         year = int(m.period[:4])
         if df["year_end"].min() < year <= df["year_end"].max():
@@ -175,14 +178,14 @@ def composition(ds, total: str, parts: list[str], province: str, cfg, lang: str)
     for i, r in enumerate(rows):
         ind = ds.indicators[r["indicator"]]
         fig.add_trace(go.Bar(
-            y=[ds.province_name(province, lang)], x=[float(r["value"])], orientation="h",
-            name=pick(ind.short, lang), text=[number_text(r, lang)], textposition="inside",
+            y=[plot_text(ds.province_name(province, lang))], x=[float(r["value"])], orientation="h",
+            name=plot_text(pick(ind.short, lang)), text=[plot_text(number_text(r, lang))], textposition="inside",
             marker_color=palette[i % len(palette)], insidetextfont={"size": cfg.chart.font_size + 2},
-            hovertext=[f"{pick(ind.title, lang)}: {value_text(r, ind, lang)}"], hoverinfo="text"))
+            hovertext=[plot_text(f"{pick(ind.title, lang)}: {value_text(r, ind, lang)}")], hoverinfo="text"))
     tind = ds.indicators[total]
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=pick(tind.unit, lang))
-    title = f"{pick(tind.title, lang)}: {value_text(tot, tind, lang)} ({period_text(tot['period'], lang)})"
+    fig.update_xaxes(title=plot_text(pick(tind.unit, lang)))
+    title = plot_text(f"{pick(tind.title, lang)}: {value_text(tot, tind, lang)} ({period_text(tot['period'], lang)})")
     fig = _layout(fig, cfg, title, lang, height=300)
     parts_sum = sum(float(r["value"]) for r in rows)
     note = ""
@@ -192,6 +195,6 @@ def composition(ds, total: str, parts: list[str], province: str, cfg, lang: str)
     return fig, note
 
 
-def chart_sources(ds, rows: Iterable[pd.Series], lang: str, with_link: bool = False) -> str:
-    """The source line printed under a chart."""
-    return sources_line(ds, [r["source"] for r in rows], lang, with_link)
+def chart_sources(ds, rows: Iterable[pd.Series], lang: str, with_link: bool = False, as_md: bool = False) -> str:
+    """The source line printed under a chart (Markdown, data escaped, with ``as_md``)."""
+    return sources_line(ds, [r["source"] for r in rows], lang, with_link, as_md)

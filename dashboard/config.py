@@ -31,6 +31,8 @@ class AppSettings(_Model):
     data_dir: str = "data"
     default_language: str = "vi"
     default_provinces: list[str] = Field(default_factory=lambda: ["thai-nguyen", "hai-duong"])
+    #: the most provinces one view compares (the sidebar's limit, and a link's)
+    max_provinces: int = Field(8, ge=2)
 
 
 class ChartSettings(_Model):

@@ -16,7 +16,7 @@ import streamlit as st
 
 from . import export, maps
 from .i18n import pick, t
-from .present import escape_md, period_text
+from .present import escape_md, md, md_join, period_text, source_text, value_text
 from .ui import Context, bound, comparability_note, context, data_dir, page_header
 
 MAP_HEIGHT = 560
@@ -106,7 +106,8 @@ def _kpis(ctx: Context, model: maps.MapModel) -> None:
     st.markdown(f"**{t('map.kpi.title', lang)}**")
     for c in maps.zone_counts(ctx.ds, model.zones, model.no_location, model.provinces, lang):
         with st.container(border=True):
-            st.metric(f"{c['name']} · {t('map.kpi.drawn', lang)}", str(c["drawn"]), help=t("map.kpi.drawn_help", lang))
+            st.metric(md_join(" · ", [c["name"], md("map.kpi.drawn", lang)]), str(c["drawn"]),
+                      help=t("map.kpi.drawn_help", lang))
             st.caption(escape_md(c["note"]))
 
 
@@ -120,7 +121,7 @@ def _zone_details(ctx: Context, zone_id: str) -> None:
     drawn, missing = maps.zones_frame(ds, geo, lang, [z["province"]])
     rec = pd.concat([drawn, missing])
     rec = rec[rec["id"] == zone_id]
-    st.subheader(z["name"])
+    st.subheader(escape_md(z["name"]))
     if not rec.empty:
         r = rec.iloc[0]
         body = r.get("tt_body")
@@ -129,14 +130,12 @@ def _zone_details(ctx: Context, zone_id: str) -> None:
                 st.markdown("- " + escape_md(line))
         else:
             st.markdown(f"- {escape_md(r['kind_label'])} · {escape_md(r['province_name'])}")
-            st.markdown("- " + escape_md(t("map.zone.area", lang, area=r["area_text"])))
+            st.markdown("- " + md("map.zone.area", lang, area=r["area_text"]))
     src = ds.sources.get(z["source"])
     if src is not None and src.url:
-        from .present import source_text
-
         st.markdown(source_text(src, lang, with_link=True))
     if z.get("note"):
-        st.caption(t("map.details.zone_note", lang, note=escape_md(z["note"])))
+        st.caption(md("map.details.zone_note", lang, note=z["note"]))
 
 
 def _province_details(ctx: Context, model: maps.MapModel, pid: str) -> None:
@@ -144,14 +143,12 @@ def _province_details(ctx: Context, model: maps.MapModel, pid: str) -> None:
     prov = ds.provinces.get(pid)
     if prov is None:
         return
-    st.subheader(pick(prov.name, lang))
+    st.subheader(escape_md(pick(prov.name, lang)))
     n = int((model.zones["province"] == pid).sum()) if not model.zones.empty else 0
-    st.markdown("- " + escape_md(t("map.details.province_zones", lang, n=n)))
+    st.markdown("- " + md("map.details.province_zones", lang, n=n))
     for ind_id in ("area", "population"):
         row = ds.latest(pid, ind_id) if ind_id in ds.indicators else None
         if row is not None:
-            from .present import value_text
-
             ind = ds.indicators[ind_id]
             st.markdown(f"- {escape_md(pick(ind.title, lang))}: {escape_md(value_text(row, ind, lang))} "
                         f"({escape_md(period_text(row['period'], lang))})")
@@ -181,7 +178,7 @@ def _details(ctx: Context, model: maps.MapModel, event) -> None:
             _province_details(ctx, model, party["province"])
         elif neighbour:
             name = (neighbour.get("properties") or {}).get("tt_title", "")
-            st.caption(t("map.details.neighbour", lang, name=escape_md(name)))
+            st.caption(md("map.details.neighbour", lang, name=name))
         elif model.focus and model.focus not in ctx.ds.provinces:
             _zone_details(ctx, model.focus)
         else:
@@ -230,7 +227,8 @@ def map_page() -> None:
     with c1:
         bound(st.segmented_control, "w_map_focus", "focus", fp or "all", label=t("map.switch", lang),
               options=["all"] + provinces, required=True,
-              format_func=lambda p: t("map.switch_all", lang) if p == "all" else ds.province_name(p, lang),
+              # segmented-control labels are Markdown: province names escaped
+              format_func=lambda p: t("map.switch_all", lang) if p == "all" else escape_md(ds.province_name(p, lang)),
               cast=lambda p: None if p == "all" else p)
     with c2:
         bound(st.segmented_control, "w_map_vintage", "vintage", view.vintage, label=t("map.vintage", lang),
@@ -251,13 +249,13 @@ def map_page() -> None:
     with left:
         event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map",
                                 height=MAP_HEIGHT)
-        st.caption(t("map.attribution", lang, text=" · ".join(model.attribution)))
+        st.caption(md("map.attribution", lang, text=" · ".join(model.attribution)))
         _legend(ctx, model)
     with right:
         _kpis(ctx, model)
     if model.vintage == "2025":
         for note in model.merger_notes:
-            st.info(t("map.vintage_note", lang, **{k: escape_md(v) for k, v in note.items()}), icon=":material/merge:")
+            st.info(md("map.vintage_note", lang, **note), icon=":material/merge:")
     _party_notes(ctx, model)
     _details(ctx, model, event)
     _tables(ctx, model)
@@ -271,4 +269,4 @@ def map_panel(ctx: Context, key: str, measure: str | None = None, height: int = 
         return
     model, deck = model_and_deck(ctx, provinces, "2024", None, measure)
     st.pydeck_chart(deck, key=f"map-{key}", height=height)
-    st.caption(t("map.attribution", ctx.lang, text=" · ".join(model.attribution)))
+    st.caption(md("map.attribution", ctx.lang, text=" · ".join(model.attribution)))

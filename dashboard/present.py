@@ -4,11 +4,17 @@ estimate flag, period, source line, confidence badge.
 Pure functions of a value row (a ``pandas.Series`` from ``Dataset.values``) and the
 dataset's metadata; used by KPI cards, chart labels, tables and exports alike, so a figure
 reads the same everywhere.
+
+Also the one escaping boundary for text from ``data/``: :func:`escape_md` / :func:`md`
+for everything Streamlit renders as Markdown, :func:`plot_text` for plotly, and
+:func:`safe_url` for the only links data may carry (source addresses).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
@@ -23,19 +29,25 @@ def number_text(row: pd.Series, lang: str) -> str:
     return QUALIFIER_SIGN.get(row["qualifier"], "") + fmt.number(row["value_text"], lang)
 
 
-def value_text(row: pd.Series, indicator, lang: str) -> str:
+def value_text(row: pd.Series, indicator, lang: str, as_md: bool = False) -> str:
     """The figure as a KPI shows it: ``>31 tỷ USD``, ``8,58%/năm``, ``8/63``.
 
-    Ranks read ``8/63``; percent-like units attach without a space.
+    Ranks read ``8/63``; percent-like units attach without a space. With ``as_md`` the unit
+    (text from ``data/``) is escaped for Markdown; qualifier and number are ours.
     """
     num = number_text(row, lang)
     if indicator.kind == "rank":
         total = row.get("rank_of")
-        return f"{num}/{int(total)}" if pd.notna(total) else num
+        text = f"{num}/{int(total)}" if pd.notna(total) else num
+        return Md(text) if as_md else text
     unit = pick(indicator.unit, lang)
+    if as_md:
+        unit = escape_md(unit)
     if unit.startswith("%"):
-        return f"{num}{unit}"
-    return f"{num} {unit}" if unit else num
+        text = f"{num}{unit}"
+    else:
+        text = f"{num} {unit}" if unit else num
+    return Md(text) if as_md else text
 
 
 def flags(row: pd.Series, lang: str) -> list[str]:
@@ -62,19 +74,45 @@ def period_text(period: str, lang: str) -> str:
     return period
 
 
-def source_text(source, lang: str, with_link: bool = False) -> str:
-    """``producer, date: title`` (plus the link in Markdown when ``with_link``)."""
+def safe_url(url: object) -> str | None:
+    """``url`` ready for a Markdown link or an ``href``, or ``None`` when it is not a web address.
+
+    Only ``http``/``https`` addresses with a host pass; whitespace or control characters
+    anywhere refuse the address. Characters that would end or split a Markdown link
+    destination (``(``, ``)``, ``<``, ``>``, quotes, backslash, non-ASCII) are
+    percent-encoded, so a ``)`` in an address cannot start a second link.
+    """
+    if not isinstance(url, str):
+        return None
+    if not url or any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or not host:
+        return None
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+def source_text(source, lang: str, with_link: bool = False, as_md: bool = False) -> str:
+    """``producer, date: title``: plain text, or Markdown (escaped) with ``as_md``.
+
+    ``with_link`` (Markdown) links the text to the source's address when that is a safe
+    web address (:func:`safe_url`); otherwise the text is shown without a link.
+    """
     if source is None:
-        return t("figure.source_unknown", lang)
+        text = t("figure.source_unknown", lang)
+        return Md(text) if (as_md or with_link) else text
     parts = source.producer
     if source.date:
         parts += f" ({source.date})"
     text = f"{parts}: {source.title}"
-    if with_link and source.url:
-        text = f"[{escape_md(text)}]({source.url})"
-    elif with_link:
-        text = escape_md(text)
-    return text
+    if with_link:
+        url = safe_url(source.url)
+        return Md(f"[{escape_md(text)}]({url})") if url else escape_md(text)
+    return escape_md(text) if as_md else text
 
 
 def source_short(source, lang: str) -> str:
@@ -84,27 +122,119 @@ def source_short(source, lang: str) -> str:
     return f"{source.producer} ({source.date})" if source.date else source.producer
 
 
-def sources_line(ds, source_ids: Iterable[str], lang: str, with_link: bool = False) -> str:
-    """``Nguồn: A; B`` for the distinct sources behind a chart or a card."""
+def sources_line(ds, source_ids: Iterable[str], lang: str, with_link: bool = False, as_md: bool = False) -> str:
+    """``Nguồn: A; B`` for the distinct sources behind a chart or a card.
+
+    Plain text, or Markdown with ``as_md`` / ``with_link`` (data escaped, links to safe addresses).
+    """
+    as_md = as_md or with_link
     ids = list(dict.fromkeys(s for s in source_ids if s))
-    texts = [source_text(ds.sources.get(s), lang, with_link) for s in ids]
-    return t("figure.sources", lang, sources="; ".join(texts)) if texts else t("figure.source_unknown", lang)
+    texts = [source_text(ds.sources.get(s), lang, with_link, as_md) for s in ids]
+    if not texts:
+        text = t("figure.source_unknown", lang)
+        return Md(text) if as_md else text
+    if as_md:
+        return Md(t("figure.sources", lang, sources=Md("; ".join(texts))))
+    return t("figure.sources", lang, sources="; ".join(texts))
 
 
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>$~"
+# ----------------------------------------------------------------------------- escaping
+#
+# The one boundary between text from data/ and what Streamlit renders as Markdown. Text
+# from data/ (names, titles, units, notes, sources, scopes, file metadata) reaches
+# Markdown only through escape_md() or md(); translations (locales/) are trusted, their
+# parameters are not. Plotly text goes through plot_text(), HTML through html.escape.
+
+class Md(str):
+    """Markdown that is safe to render: trusted template text and escaped data.
+
+    :func:`escape_md` leaves an ``Md`` unchanged, so escaped pieces can be combined
+    without being escaped twice.
+    """
+
+    __slots__ = ()
 
 
-def escape_md(text: str) -> str:
-    """Escape Markdown so text from ``data/`` is shown as written, never as markup."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+#: Characters escaped wherever they stand: emphasis, code, links and images, directives
+#: (``:red[…]``), math (``$``), HTML and ``<…>`` autolinks (``<``), entities (``&``),
+#: strikethrough (``~``), tables (``|``), attributes (``{}``).
+_MD_ALWAYS = frozenset("\\`*_{}[]()<#|~$&@!:")
+#: Block markers at the start of a line: heading, quote, list, setext underline.
+_MD_LEADING = re.compile(r"^(?:[>+\-=]|\d{1,9}[.)](?=\s|$))")
+#: Markup that Streamlit's Markdown finds in the text *after* parsing, where a backslash
+#: no longer counts: emoji, ``:material_x:`` icons and the ``:streamlit:`` logo (after
+#: the colon), bare ``http://``/``www.`` links (before them) and e-mail links (after the
+#: ``@``). An invisible word joiner at that place breaks each of them; the text reads
+#: and prints the same.
+_JOIN_AFTER = re.compile(r":(?=[A-Za-z0-9_+\-]+:|material/)|@(?=[-\w])")
+_JOIN_BEFORE = re.compile(r"(?i)https?://|www\.")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+WORD_JOINER = "\u2060"
 
 
-def difference_delta(ds, comp, provinces: list[str], lang: str) -> tuple[str, str] | None:
+def escape_md(text: object) -> Md:
+    """Text from ``data/`` as Markdown that shows exactly that text, never markup.
+
+    Neutralises everything Streamlit's Markdown would act on: emphasis, code, links,
+    images, autolinks (``http://``, ``www.``, e-mail), HTML and entities, ``$``/``$$``
+    math, directives such as ``:red[…]``, ``:material/…:`` icons, ``:smile:`` emoji
+    shortcodes, and block markers at the start (``#``, ``>``, ``-``, ``1.``). Line breaks
+    become spaces (a value is one line), surrounding whitespace is dropped.
+    """
+    if isinstance(text, Md):
+        return text
+    s = _CONTROL.sub(" ", "" if text is None else str(text)).strip()
+    if not s:
+        return Md("")
+    out = []
+    lead = _MD_LEADING.match(s)
+    start = 0
+    if lead:
+        # escape the marker's punctuation (the "." of "1.", the ">" of ">")
+        out.append(s[:lead.end() - 1] + "\\" + s[lead.end() - 1])
+        start = lead.end()
+    before = {m.start() for m in _JOIN_BEFORE.finditer(s)}
+    after = {m.start() for m in _JOIN_AFTER.finditer(s)}
+    for i in range(start, len(s)):
+        ch = s[i]
+        if i in before:
+            out.append(WORD_JOINER)
+        out.append("\\" + ch if ch in _MD_ALWAYS else ch)
+        if i in after:
+            out.append(WORD_JOINER)
+    return Md("".join(out))
+
+
+def md(key: str, lang: str, **params: object) -> Md:
+    """The translation ``key`` as Markdown with every parameter escaped (:func:`escape_md`).
+
+    Templates come from ``locales/`` and may hold Markdown; parameters carry text from
+    ``data/`` and never do. Pass an :class:`Md` parameter for already safe Markdown.
+    """
+    return Md(t(key, lang, **{k: escape_md(v) for k, v in params.items()}))
+
+
+def md_join(sep: str, parts: Iterable[object]) -> Md:
+    """Join pieces (escaped unless already :class:`Md`) with the trusted separator ``sep``."""
+    return Md(sep.join(escape_md(p) for p in parts))
+
+
+def plot_text(text: object) -> str:
+    """Text from ``data/`` for plotly titles, labels, legends and hover texts.
+
+    Plotly reads a few HTML tags (``<b>``, ``<br>``, ``<a href>``, …) and entities in its
+    text; ``&`` and ``<`` are turned into entities, which plotly shows as the characters.
+    """
+    return "" if text is None else str(text).replace("&", "&amp;").replace("<", "&lt;")
+
+
+def difference_delta(ds, comp, provinces: list[str], lang: str, as_md: bool = False) -> tuple[str, str] | None:
     """The computed difference first - second province, for a KPI card's delta.
 
     Returns ``(delta, description)``, e.g. ``("-3,7 điểm %", "so với Hải Dương (tính
     toán)")``, or ``None`` when the figures are not comparable, are bounds (``>``/``<``) or
-    ranks. The difference keeps the larger precision of its two inputs.
+    ranks. The difference keeps the larger precision of its two inputs. With ``as_md`` both
+    are Markdown (the unit and the province name escaped).
     """
     from .compare import difference
 
@@ -119,25 +249,31 @@ def difference_delta(ds, comp, provinces: list[str], lang: str) -> tuple[str, st
         return None
     decimals = max(fmt.decimals_of(first["value_text"]), fmt.decimals_of(second["value_text"]))
     unit = pick(ind.unit, lang)
-    unit = t("figure.points", lang) if unit.startswith("%") else unit
+    unit = t("figure.points", lang) if unit.startswith("%") else (escape_md(unit) if as_md else unit)
     sign = "+" if diff > 0 else ""
-    return (f"{sign}{fmt.number(diff, lang, decimals)} {unit}",
-            t("figure.difference", lang, other=ds.province_name(provinces[1], lang)))
+    delta = f"{sign}{fmt.number(diff, lang, decimals)} {unit}"
+    other = ds.province_name(provinces[1], lang)
+    if as_md:
+        return Md(delta), md("figure.difference", lang, other=other)
+    return delta, t("figure.difference", lang, other=other)
 
 
-def comparability_text(ds, comp, lang: str) -> str:
+def comparability_text(ds, comp, lang: str, as_md: bool = False) -> str:
     """Why figures are not drawn together, naming what differs for each province.
 
     e.g. ``Không so sánh trực tiếp: hai số đo khác nhau — Kết nạp tại DN (Thái Nguyên);
     Đảng viên DN tư nhân (Hải Dương); độ dài kỳ khác nhau — 2015–2023 (Thái Nguyên); …``
+    Plain text, or Markdown with ``as_md`` (names, indicators and scopes escaped).
     """
+    esc = escape_md if as_md else str
+
     def name(pid: str) -> str:
-        return ds.province_name(pid, lang)
+        return esc(ds.province_name(pid, lang))
 
     present = comp.present
 
     def each(describe) -> str:
-        return "; ".join(f"{describe(r)} ({name(p)})" for p, r in present.items())
+        return "; ".join(f"{esc(describe(r))} ({name(p)})" for p, r in present.items())
 
     describe = {
         "indicator": lambda r: pick(ds.indicators[r["indicator"]].short, lang),
@@ -153,7 +289,8 @@ def comparability_text(ds, comp, lang: str) -> str:
             parts.append(t("compare.reason.missing", lang, provinces=", ".join(missing)))
         else:
             parts.append(t(f"compare.reason.{reason}", lang, details=each(describe[reason])))
-    return t("compare.not_comparable", lang) + " " + ". ".join(parts) + "."
+    text = t("compare.not_comparable", lang) + " " + ". ".join(parts) + "."
+    return Md(text) if as_md else text
 
 
 def figure_record(ds, row: pd.Series, lang: str) -> dict:

@@ -22,7 +22,7 @@ from . import charts, ui
 from .briefing import briefing_file_name, build_briefing_html
 from .compare import ABSOLUTE
 from .i18n import pick, t
-from .present import difference_delta, escape_md
+from .present import difference_delta
 from .state import permalink
 
 PAGE_ID = "presentation"
@@ -80,9 +80,15 @@ EMBED_CSS = """
 # ----------------------------------------------------------------------------- navigation
 
 def clamp_slide(n: int, total: int) -> tuple[int, bool]:
-    """``(slide to show, whether n was out of range)``: outside 1..total shows slide 1."""
+    """``(slide to show, whether n was out of range)``: outside 1..total shows slide 1.
+
+    ``n`` comes from the link (see ``state.parse_view``, which keeps it within 1..999);
+    anything that is not a whole number also shows slide 1.
+    """
     if total <= 0:
         return 1, False
+    if not isinstance(n, int) or isinstance(n, bool):
+        return 1, True
     if 1 <= n <= total:
         return n, False
     return 1, True
@@ -113,7 +119,7 @@ def _slide_body(ctx: ui.Context, concept: str) -> None:
     ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
     provinces = ctx.view.provinces
     comp = ui.pair(ds, concept, provinces)
-    delta = difference_delta(ds, comp, provinces, lang)
+    delta = difference_delta(ds, comp, provinces, lang, as_md=True)
     if comp.comparable:
         left, right = st.columns([2, 3], gap="large")
         with left:
@@ -129,7 +135,7 @@ def _slide_body(ctx: ui.Context, concept: str) -> None:
             fig.update_yaxes(tickfont={"size": cfg.chart.font_size - 2})
             st.plotly_chart(fig, config=charts.chart_config(f"{concept}-{first['period']}"),
                             key=f"pres-bar-{concept}")
-            st.caption(escape_md(charts.chart_sources(ds, comp.present.values(), lang)))
+            st.caption(charts.chart_sources(ds, comp.present.values(), lang, as_md=True))
     else:
         cols = st.columns(max(1, len(provinces)), gap="large")
         for col, pid in zip(cols, provinces):

@@ -23,10 +23,11 @@ from .config import ROOT, Config, get_config
 ICON = ROOT / "assets" / "icon.png"
 HOME_PATH = "trang-chu"  # the hidden default page that serves "/"
 from .data import DATA_FILES, GEO_DIR, Dataset, load_dataset
-from .i18n import pick, t
-from .present import (comparability_text, difference_delta, escape_md, flags, period_text, source_short, sources_line,
-                      value_text)
-from .state import PARAMS, View, parse_view, permalink, view_params
+from .i18n import LANGS, pick, t
+from .present import (comparability_text, difference_delta, escape_md, flags, md, md_join, period_text, safe_url,
+                      source_short, sources_line, value_text)
+from .state import (PARAMS, SLIDE_MAX, View, clean_provinces, notice_text, parse_view, permalink,
+                    selectable_provinces, view_params)
 
 CSS = """
 <style>
@@ -148,14 +149,31 @@ def _current_view(cfg: Config, ds: Dataset) -> View:
     # Re-read the URL on a session's first run, or when the URL was changed from outside
     # (a pasted link). Page navigation that drops the query keeps the session's view.
     if "_view" not in ss or (flat and flat != ss.get("_written")):
-        view = parse_view(qp, ds, cfg.app.default_provinces, cfg.app.default_language)
+        view = parse_view(qp, ds, cfg.app.default_provinces, cfg.app.default_language, cfg.app.max_provinces)
         ss["_view"] = view
         ss["_notices"] = list(view.notices)
     return ss["_view"]
 
 
 def update_view(**changes) -> None:
-    """Change the session's view (from a widget callback or a page)."""
+    """Change the session's view (from a widget callback or a page).
+
+    Provinces are kept only as selectable ids (a display name is mapped back to its id,
+    anything else dropped); a change that leaves none, or an unknown language, is ignored.
+    """
+    if "provinces" in changes:
+        cfg = get_config()
+        ds = dataset(cfg)
+        ids = clean_provinces(changes["provinces"] or [], ds, cfg.app.max_provinces,
+                              memo(selectable_provinces, ds))
+        if ids:
+            changes["provinces"] = ids
+        else:
+            del changes["provinces"]
+    if "lang" in changes and changes["lang"] not in LANGS:
+        del changes["lang"]
+    if "slide" in changes:
+        changes["slide"] = min(max(int(changes["slide"]), 1), SLIDE_MAX)
     st.session_state["_view"] = st.session_state["_view"].with_(**changes)
     st.session_state["_notices"] = []
 
@@ -180,13 +198,28 @@ def _sync(widget_key: str, field: str, cast=None) -> None:
     value = st.session_state[widget_key]
     if value is None or value == []:
         return
+    # update_view keeps only known province ids (a display name is mapped back).
     update_view(**{field: cast(value) if cast else value})
 
 
 def bound(widget, key: str, field: str, current, cast=None, **kwargs):
-    """Render ``widget`` showing ``current`` and writing changes back to the view."""
-    if st.session_state.get(key) != current:
-        st.session_state[key] = current
+    """Render ``widget`` showing ``current`` and writing changes back to the view.
+
+    NOTE: a keyed selectbox, multiselect or segmented control keeps its identity when its
+    labels change (``format_func`` follows the language), but the browser holds the
+    value as the labels it was last sent. Unless the value is sent again, the browser
+    answers the next rerun with the previous language's labels, which match no option
+    and come back as display names: switching the language twice turned the provinces
+    into "Thái Nguyên" and emptied every figure. So whenever the labels change, the
+    value is written again and the browser receives it in the current labels.
+    """
+    ss = st.session_state
+    fmt_func = kwargs.get("format_func")
+    labels = tuple(fmt_func(o) for o in kwargs.get("options", ())) if fmt_func else None
+    stamp = f"_labels_{key}"
+    if ss.get(key) != current or ss.get(stamp) != labels:
+        ss[key] = current
+    ss[stamp] = labels
     return widget(key=key, on_change=_sync, args=(key, field, cast), **kwargs)
 
 
@@ -234,32 +267,34 @@ def _sidebar(cfg: Config, ds: Dataset, view: View) -> None:
               options=["vi", "en"], format_func=lambda c: {"vi": "Tiếng Việt", "en": "English"}[c],
               required=True)
         lang = st.session_state["_view"].lang
-        options = [p for p, prov in ds.provinces.items()
-                   if prov.vintage == "2024" and not ds.rows(provinces=[p]).empty]
-        bound(st.multiselect, "w_provinces", "provinces", list(view.provinces),
+        # The same options and limit as a link may name (state.selectable_provinces).
+        options = list(memo(selectable_provinces, ds))
+        limit = cfg.app.max_provinces
+        current = [p for p in st.session_state["_view"].provinces if p in options][:limit]
+        bound(st.multiselect, "w_provinces", "provinces", current,
               label=t("sidebar.provinces", lang), options=options,
-              format_func=lambda p: ds.province_name(p, lang), max_selections=4)
+              format_func=lambda p: ds.province_name(p, lang), max_selections=limit)
 
 
 def _banner(ds: Dataset, lang: str) -> None:
-    if ds.errors or ds.stale_files:
-        files = sorted({p.file for p in ds.errors} | set(ds.stale_files))
-        st.warning(t("health.banner", lang, n=len(ds.errors), files=", ".join(files)),
+    files = ds.problem_files()
+    if files:
+        st.warning(t("health.banner", lang, n=len(ds.errors), files=escape_md(", ".join(files))),
                    icon=":material/report:")
 
 
 def _notices(lang: str) -> None:
-    for param, given in st.session_state.get("_notices", []):
-        st.info(t("state.invalid_param", lang, param=param, value=escape_md(given)),
-                icon=":material/link_off:")
+    # One notice per parameter; the link's values are cut short by parse_view and escaped.
+    for notice in st.session_state.get("_notices", []):
+        st.info(notice_text(notice, lang, escape_md), icon=":material/link_off:")
 
 
 def _footer(ds: Dataset, lang: str) -> None:
     st.divider()
     meta = ds.meta
     if meta is not None:
-        st.caption(t("footer.dataset", lang, title=pick(meta.title, lang), version=meta.version,
-                     updated=meta.updated.strftime("%d/%m/%Y") if lang == "vi" else meta.updated.isoformat()))
+        st.caption(md("footer.dataset", lang, title=pick(meta.title, lang), version=meta.version,
+                      updated=meta.updated.strftime("%d/%m/%Y") if lang == "vi" else meta.updated.isoformat()))
     st.caption(t("footer.licence", lang))
 
 
@@ -291,35 +326,36 @@ def kpi_card(ctx: Context, row: pd.Series | None, province: str, mode: str = ABS
              delta: tuple[str, str] | None = None) -> None:
     """One province's figure: value with qualifier and unit, period, flags, source."""
     ds, lang = ctx.ds, ctx.lang
-    name = ds.province_name(province, lang)
+    name = escape_md(ds.province_name(province, lang))
     with st.container(border=True):
         if row is None:
             st.metric(name, t("figure.missing", lang))
             st.caption(t("figure.missing_hint", lang))
             return
         ind = ds.indicators[row["indicator"]]
-        shown = value_text(row, ind, lang)
-        caption = [f"{pick(ind.short, lang)} · {period_text(row['period'], lang)}"]
+        shown = value_text(row, ind, lang, as_md=True)
+        # Markdown pieces: data escaped, templates kept (md, md_join)
+        caption = [md_join(" · ", [pick(ind.short, lang), period_text(row["period"], lang)])]
         if mode == ABSOLUTE:
-            caption.append(t("figure.sources", lang, sources=source_short(ds.sources.get(row["source"]), lang)))
+            caption.append(md("figure.sources", lang, sources=source_short(ds.sources.get(row["source"]), lang)))
         else:
             norm = normalise(ds, row, mode)
             if norm.value is not None:
-                shown = "≈" + fmt.number(norm.value, lang, 2) + " " + t(f"mode.unit.{mode}", lang,
-                                                                         unit=pick(ind.unit, lang))
-                caption.append(t("figure.computed", lang, inputs=", ".join(
+                shown = "≈" + fmt.number(norm.value, lang, 2) + " " + md(f"mode.unit.{mode}", lang,
+                                                                          unit=pick(ind.unit, lang))
+                caption.append(md("figure.computed", lang, inputs=", ".join(
                     f"{value_text(r, ds.indicators[r['indicator']], lang)} ({r['period']})" for r in norm.inputs)))
-                caption.append(sources_line(ds, [r["source"] for r in norm.inputs], lang))
+                caption.append(sources_line(ds, [r["source"] for r in norm.inputs], lang, as_md=True))
             else:
-                caption.append(t(f"mode.reason.{norm.reason}", lang))
+                caption.append(md(f"mode.reason.{norm.reason}", lang))
         st.metric(name, shown, delta=delta[0] if delta else None, delta_color="off",
                   delta_description=delta[1] if delta else None)
         badges = flags(row, lang)
         if badges:
             st.markdown(" ".join(f":orange-badge[{escape_md(b)}]" for b in badges))
-        st.caption(" · ".join(escape_md(c) for c in caption))
+        st.caption(md_join(" · ", caption))
         if row.get("scope"):
-            st.caption(t("figure.scope", lang, scope=escape_md(row["scope"])))
+            st.caption(md("figure.scope", lang, scope=row["scope"]))
         src = ds.sources.get(row["source"])
         with st.popover(t("figure.details", lang), icon=":material/info:"):
             st.markdown(f"**{escape_md(pick(ind.title, lang))}**")
@@ -331,7 +367,7 @@ def kpi_card(ctx: Context, row: pd.Series | None, province: str, mode: str = ABS
             if row.get("note"):
                 st.caption(escape_md(row["note"]))
             if row.get("derivation"):
-                st.caption(t("figure.derivation", lang, text=escape_md(row["derivation"])))
+                st.caption(md("figure.derivation", lang, text=row["derivation"]))
 
 
 def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bool = True,
@@ -343,9 +379,9 @@ def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bo
         return
     first = next(iter(comp.present.values()))
     ind = ds.indicators[first["indicator"]]
-    st.subheader(pick(ind.title, lang) if comp.comparable else ds.concept_title(concept, lang))
+    st.subheader(escape_md(pick(ind.title, lang) if comp.comparable else ds.concept_title(concept, lang)))
     cols = st.columns(len(provinces))
-    delta = difference_delta(ds, comp, provinces, lang) if mode == ABSOLUTE else None
+    delta = difference_delta(ds, comp, provinces, lang, as_md=True) if mode == ABSOLUTE else None
     for i, (col, pid) in enumerate(zip(cols, provinces)):
         with col:
             kpi_card(ctx, comp.rows.get(pid), pid, mode, delta if i == 0 else None)
@@ -354,13 +390,14 @@ def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bo
             fig = concept_bar(ds, concept, provinces, lang, mode)
             st.plotly_chart(fig, config=charts.chart_config(f"{concept}-{first['period']}"),
                             key=f"bar-{key}{concept}")
-            st.caption(escape_md(charts.chart_sources(ds, comp.present.values(), lang)))
+            st.caption(charts.chart_sources(ds, comp.present.values(), lang, as_md=True))
     else:
         st.info(comparability_note(ctx, comp), icon=":material/compare_arrows:")
 
 
 def comparability_note(ctx: Context, comp) -> str:
-    return comparability_text(ctx.ds, comp, ctx.lang)
+    """Why the figures are not drawn together, as Markdown (data escaped)."""
+    return comparability_text(ctx.ds, comp, ctx.lang, as_md=True)
 
 
 def mode_control(ctx: Context) -> str:
@@ -408,9 +445,9 @@ def topic_page(page_id: str) -> None:
                 continue
             st.plotly_chart(fig, config=charts.chart_config(f"{comp.total}-{pid}"), key=f"comp-{comp.total}-{pid}")
             rows = ds.rows([comp.total] + comp.parts, [pid])
-            st.caption(escape_md(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang)))
+            st.caption(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang, as_md=True))
             if note:
-                st.caption(note)
+                st.caption(escape_md(note))
 
     if spec.map_panel:
         from .maps_page import map_panel
@@ -427,7 +464,7 @@ def topic_page(page_id: str) -> None:
             continue
         st.plotly_chart(fig, config=charts.chart_config(f"{ind_id}-series"), key=f"ts-{ind_id}")
         rows = ds.rows(ind_id, ctx.view.provinces)
-        st.caption(escape_md(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang)))
+        st.caption(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang, as_md=True))
     figures_table(ctx, topic_rows.sort_values(["indicator", "province", "year_end"]), key=page_id)
 
 
@@ -438,28 +475,28 @@ def _basics(ctx: Context, pid: str, basics: dict[str, dict]) -> None:
     ds, lang = ctx.ds, ctx.lang
     prov = ds.provinces[pid]
     with st.container(border=True):
-        st.subheader(pick(prov.name, lang))
+        st.subheader(escape_md(pick(prov.name, lang)))
         facts = []
         if prov.capital:
-            facts.append(t("overview.capital", lang, capital=escape_md(pick(prov.capital, lang))))
+            facts.append(md("overview.capital", lang, capital=pick(prov.capital, lang)))
         if prov.gso_code:
-            facts.append(t("overview.gso", lang, code=prov.gso_code))
-        st.caption(" · ".join(facts))
+            facts.append(md("overview.gso", lang, code=prov.gso_code))
+        st.caption(md_join(" · ", facts))
         for ind_id in ("area", "population"):
             row = basics[ind_id].get(pid)
             if row is None:
                 st.metric(t(f"overview.{ind_id}", lang), t("figure.missing", lang))
                 continue
-            st.metric(t(f"overview.{ind_id}", lang), value_text(row, ds.indicators[ind_id], lang))
-            st.caption(f"{period_text(row['period'], lang)} · "
-                       + escape_md(sources_line(ds, [row['source']], lang)))
+            st.metric(t(f"overview.{ind_id}", lang), value_text(row, ds.indicators[ind_id], lang, as_md=True))
+            st.caption(md_join(" · ", [period_text(row["period"], lang),
+                                       sources_line(ds, [row["source"]], lang, as_md=True)]))
         st.caption(t("overview.vintage", lang))
         if prov.merger and prov.merger.into in ds.provinces:
             m = prov.merger
             partners = ", ".join(ds.province_name(w, lang) for w in m.with_)
-            st.info(t("overview.merger", lang, name=pick(prov.name, lang), partners=partners,
-                      into=ds.province_name(m.into, lang), resolution=m.resolution,
-                      adopted=m.adopted.strftime("%d/%m/%Y"), effective=m.effective.strftime("%d/%m/%Y")),
+            st.info(md("overview.merger", lang, name=pick(prov.name, lang), partners=partners,
+                       into=ds.province_name(m.into, lang), resolution=m.resolution,
+                       adopted=m.adopted.strftime("%d/%m/%Y"), effective=m.effective.strftime("%d/%m/%Y")),
                     icon=":material/merge:")
 
 
@@ -513,7 +550,7 @@ def explorer_page() -> None:
         fig = series_chart(ds, ind.id, view.provinces, lang)
         if fig is not None:
             st.plotly_chart(fig, config=charts.chart_config(f"{ind.id}-series"), key="explorer-ts")
-            st.caption(escape_md(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang)))
+            st.caption(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang, as_md=True))
         shown_period = ds.periods(ind.id, view.provinces)[0]
     else:
         shown_period = view.period
@@ -522,7 +559,7 @@ def explorer_page() -> None:
     latest = {p: (lambda s: s.iloc[0] if not s.empty else None)(
         ds.rows(ind.id, [p], period=shown_period)) for p in view.provinces}
     comp = comparability(latest)
-    st.subheader(t("explorer.period_heading", lang, period=period_text(shown_period, lang)))
+    st.subheader(md("explorer.period_heading", lang, period=period_text(shown_period, lang)))
     cols = st.columns(len(view.provinces))
     for col, pid in zip(cols, view.provinces):
         with col:
@@ -530,7 +567,7 @@ def explorer_page() -> None:
     if comp.comparable:
         fig = charts.bar_comparison(ds, comp, cfg, lang, mode)
         st.plotly_chart(fig, config=charts.chart_config(f"{ind.id}-{shown_period}"), key="explorer-bar")
-        st.caption(escape_md(charts.chart_sources(ds, comp.present.values(), lang)))
+        st.caption(charts.chart_sources(ds, comp.present.values(), lang, as_md=True))
     else:
         st.info(comparability_note(ctx, comp), icon=":material/compare_arrows:")
     figures_table(ctx, rows.sort_values(["province", "year_end"]), key=f"{ind.id}", title_key="table.shown_figures")
@@ -547,17 +584,28 @@ def data_health_page() -> None:
     c2.metric(t("health.errors", lang), str(len(ds.errors)))
     c3.metric(t("health.warnings", lang), str(len(ds.warnings)))
     if meta is not None:
-        st.caption(t("footer.dataset", lang, title=pick(meta.title, lang), version=meta.version,
-                     updated=meta.updated.isoformat()))
+        st.caption(md("footer.dataset", lang, title=pick(meta.title, lang), version=meta.version,
+                      updated=meta.updated.isoformat()))
     if ds.problems:
         st.subheader(t("health.problems", lang))
         st.caption(t("health.problems_hint", lang))
-        table = pd.DataFrame([{
-            t("health.col.severity", lang): t(f"health.{p.severity}", lang),
-            t("health.col.location", lang): p.location(),
-            t("health.col.message", lang): p.message(lang),
-        } for p in sorted(ds.problems, key=lambda p: (not p.is_error, p.file, p.row or 0))])
-        st.dataframe(table, hide_index=True, width="stretch")
+        from .data import ordered
+
+        # The root causes first, in full; errors that only follow from them in one line.
+        for p in (p for p in ds.problems if p.is_root):
+            st.markdown(f"**{escape_md(ds.relative(p.location()))}** — {escape_md(p.message(lang))}")
+        follow = [p for p in ds.problems if p.follow_on]
+        if follow:
+            files = ", ".join(dict.fromkeys(ds.relative(p.file) for p in follow))
+            st.caption(md("validation.follow_ons", lang, n=len(follow), files=files))
+        rest = [p for p in ordered(ds.problems) if not p.is_root and not p.follow_on]
+        if rest:
+            table = pd.DataFrame([{
+                t("health.col.severity", lang): t(f"health.{p.severity}", lang),
+                t("health.col.location", lang): ds.relative(p.location()),
+                t("health.col.message", lang): p.message(lang),
+            } for p in rest])
+            st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.success(t("health.clean", lang), icon=":material/check_circle:")
     st.subheader(t("health.sources", lang))
@@ -565,7 +613,7 @@ def data_health_page() -> None:
         "id": s.id, t("export.col.source", lang): s.title, t("export.col.source_producer", lang): s.producer,
         t("health.col.date", lang): s.date or "", t("health.col.kind", lang): t(f"source_kind.{s.kind}", lang),
         t("health.col.confidence", lang): t(f"confidence.{s.confidence}", lang),
-        t("export.col.source_url", lang): s.url or "",
+        t("export.col.source_url", lang): safe_url(s.url) or "",  # a link only to a web address
     } for s in ds.sources.values()])
     st.dataframe(src, hide_index=True, width="stretch",
                  column_config={t("export.col.source_url", lang): st.column_config.LinkColumn()})

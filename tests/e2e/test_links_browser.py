@@ -1,0 +1,57 @@
+"""Shared links in the real browser: the language round trip keeps province ids."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import open_app, texts_of, wait_ready
+
+METRICS = '[data-testid="stMetricValue"]'
+MISSING = "Chưa có số liệu"
+
+
+def switch_language(page, name: str, lang: str) -> None:
+    page.locator('[data-testid="stSidebar"]').get_by_role("radio", name=name).click()
+    page.wait_for_url(f"**lang={lang}**")
+    wait_ready(page)
+
+
+def test_switching_the_language_twice_keeps_the_provinces(page, app_url):
+    """Was: ?provinces=Thái+Nguyên,Hải+Dương and every figure "Chưa có số liệu"."""
+    open_app(page, app_url, "dang-doanh-nghiep", lang="vi")
+    first = texts_of(page, METRICS, 2)
+    assert first.count(MISSING) < len(first)
+
+    switch_language(page, "English", "en")
+    expect(page.locator("h1").first).to_have_text("Party in enterprises")
+    switch_language(page, "Tiếng Việt", "vi")
+    expect(page.locator("h1").first).to_have_text("Đảng trong doanh nghiệp")
+
+    query = parse_qs(urlparse(page.url).query)
+    assert query["provinces"] == ["thai-nguyen,hai-duong"]
+    again = texts_of(page, METRICS, len(first))
+    assert again == first, "the headline figures are the same as on the first load"
+    assert again.count(MISSING) == first.count(MISSING)
+    chosen = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
+    expect(chosen).to_contain_text("Thái Nguyên")
+    expect(chosen).to_contain_text("Hải Dương")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.outside_requests == []
+
+
+@pytest.mark.parametrize("path", ["so-sanh-chi-tieu", "ban-do"])
+def test_page_widgets_keep_ids_through_language_switches(page, app_url, path):
+    """The explorer's indicator and the map's layer picker had the same fault (an error
+    box on the explorer; ``measure=Không hiển thị`` on the map)."""
+    open_app(page, app_url, path, lang="vi")
+    first = texts_of(page, METRICS, 1)
+    for name, lang in (("English", "en"), ("Tiếng Việt", "vi"), ("English", "en"), ("Tiếng Việt", "vi")):
+        switch_language(page, name, lang)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["provinces"] == ["thai-nguyen,hai-duong"]
+    assert all(v.isascii() for values in query.values() for v in values), query
+    assert texts_of(page, METRICS, len(first)) == first
+    assert page.locator('[data-testid="stException"]').count() == 0
