@@ -3,6 +3,6 @@
 Run with ``streamlit run app.py`` (see README.md). All logic lives in ``dashboard/``.
 """
 
-from dashboard.ui import run_app
+from dashboard.shell import run_app
 
 run_app()

@@ -157,21 +157,25 @@ class Dataset:
 
 # ----------------------------------------------------------------------------- helpers
 
-def fingerprint(data_dir: Path | str) -> str:
-    """Hash of every data file's bytes: changes exactly when content changes."""
+def signature(data_dir: Path | str, geo_only: bool = False) -> tuple:
+    """The one data-change signature: (name, mtime, size) of every data file.
+
+    Cheap (no file is read); the dataset is reloaded, and the boundaries reparsed, when it
+    changes. Derived figures are keyed by ``Dataset.fingerprint`` (the content hash).
+    """
     data_dir = Path(data_dir)
-    h = hashlib.sha256()
-    paths = [data_dir / n for n in DATA_FILES.values()]
+    paths = [] if geo_only else [data_dir / n for n in DATA_FILES.values()]
     geo = data_dir / GEO_DIR
     if geo.is_dir():
         paths += sorted(geo.glob("*.geojson"))
+    sig = []
     for p in paths:
-        h.update(p.name.encode())
         try:
-            h.update(p.read_bytes())
+            st = p.stat()
+            sig.append((p.name, st.st_mtime_ns, st.st_size))
         except OSError:
-            h.update(b"<missing>")
-    return h.hexdigest()[:16]
+            sig.append((p.name, 0, 0))
+    return tuple(sig)
 
 
 class _LineLoader(yaml.SafeLoader):

@@ -36,10 +36,10 @@ import pydeck as pdk
 
 from . import fmt
 from .compare import pair_for_concept
+from .data import GEO_DIR, signature
 from .i18n import pick, t
 from .present import period_text, source_text, value_text
 
-GEO_DIR = "geo"
 PROVINCE_FILES = {"2024": "provinces_2024.geojson", "2025": "provinces_2025.geojson"}
 DISTRICT_FILES = ("districts_thai_nguyen.geojson", "districts_hai_duong.geojson")
 
@@ -221,18 +221,6 @@ def inner_lines(features: Iterable[Feature]) -> list[list[list[float]]]:
     return paths
 
 
-def geo_signature(data_dir: Path | str) -> tuple:
-    """(name, mtime, size) of every GeoJSON file: the cache key of :func:`load_geo`."""
-    sig = []
-    for p in sorted((Path(data_dir) / GEO_DIR).glob("*.geojson")):
-        try:
-            s = p.stat()
-            sig.append((p.name, s.st_mtime_ns, s.st_size))
-        except OSError:
-            continue
-    return tuple(sig)
-
-
 @lru_cache(maxsize=4)
 def _load_geo(path: str, signature: tuple) -> Geo:  # noqa: ARG001 - signature is the cache key
     geo_dir = Path(path) / GEO_DIR
@@ -256,7 +244,7 @@ def _load_geo(path: str, signature: tuple) -> Geo:  # noqa: ARG001 - signature i
 def load_geo(data_dir: Path | str) -> Geo:
     """The boundaries of ``data_dir/geo``, parsed once per process and file change."""
     path = Path(data_dir).resolve()
-    return _load_geo(str(path), geo_signature(path))
+    return _load_geo(str(path), signature(path, geo_only=True))
 
 
 # ----------------------------------------------------------------------------- helpers

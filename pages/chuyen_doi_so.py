@@ -1,5 +1,5 @@
 """Chuyển đổi số & hành chính — DTI, PCI, PAPI, SIPAS, PAR Index, e-handbook."""
 
-from dashboard.ui import topic_page
+from dashboard.views.topic import topic_page
 
 topic_page("digital")

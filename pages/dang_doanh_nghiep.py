@@ -1,5 +1,5 @@
 """Đảng trong doanh nghiệp — Party organisations and members in enterprises."""
 
-from dashboard.ui import topic_page
+from dashboard.views.topic import topic_page
 
 topic_page("party_enterprise")

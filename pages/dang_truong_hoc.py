@@ -1,5 +1,5 @@
 """Đảng trong trường học — Party work in schools and new members."""
 
-from dashboard.ui import topic_page
+from dashboard.views.topic import topic_page
 
 topic_page("party_school")

@@ -1,5 +1,5 @@
 """Dữ liệu & nguồn — data health, sources, indicator definitions, licences."""
 
-from dashboard.ui import data_health_page
+from dashboard.views.data_health import data_health_page
 
 data_health_page()

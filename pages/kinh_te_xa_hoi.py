@@ -1,5 +1,5 @@
 """Kinh tế – xã hội — GRDP, budget, exports, FDI, industrial parks."""
 
-from dashboard.ui import topic_page
+from dashboard.views.topic import topic_page
 
 topic_page("economy")

@@ -1,5 +1,5 @@
 """So sánh chỉ tiêu — any indicator, any provinces, any period; chart, table, downloads."""
 
-from dashboard.ui import explorer_page
+from dashboard.views.explorer import explorer_page
 
 explorer_page()

@@ -1,5 +1,5 @@
 """Tổng quan — the two provinces side by side: basics and headline figures."""
 
-from dashboard.ui import overview_page
+from dashboard.views.overview import overview_page
 
 overview_page()

@@ -1,5 +1,5 @@
 """Trình chiếu — one comparison per slide for the meeting room (open with &embed=true)."""
 
-from dashboard.presentation import presentation_page
+from dashboard.views.presentation import presentation_page
 
 presentation_page()

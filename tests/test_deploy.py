@@ -110,7 +110,7 @@ def test_bundle_layout(tmp_path):
     res = build("--out", str(out), "--skip-wheels")
     assert res.returncode == 0, res.stderr
     for rel in ("app.py", "config.yaml", "requirements.txt", ".streamlit/config.toml", "pages/trinh_chieu.py",
-                "dashboard/presentation.py", "assets/icon.png", "data/values.csv", "data/dataset.yaml", "install.sh", "run.sh",
+                "dashboard/views/presentation.py", "assets/icon.png", "data/values.csv", "data/dataset.yaml", "install.sh", "run.sh",
                 "install.bat", "run.bat", "BUNDLE.txt", "wheelhouse"):
         assert (out / rel).exists(), rel
     assert not (out / ".streamlit" / "secrets.toml").exists()

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import pick, t
-from dashboard.presentation import clamp_slide, embed_link, next_slide, previous_slide
+from dashboard.views.presentation import clamp_slide, embed_link, next_slide, previous_slide
 from dashboard.state import View
 from tests.conftest import ROOT
 

@@ -1,15 +1,14 @@
-"""Streamlit rendering of the map page (Bản đồ) and a reusable map panel.
+"""Map components: the map panel of other pages and the parts of the map page.
 
-The decks are built by :mod:`dashboard.maps` (pure); this module adds the controls (province
-switch, boundary vintage, party measure), the KPI beside the map, the details panel of
-the clicked item, the attribution, and the tables with their CSV downloads.
+The decks are built by :mod:`dashboard.maps` (pure) and cached in :mod:`dashboard.cache`;
+this module renders the KPI beside the map, the legend, the details panel of the clicked
+item, the attribution, and the tables with their CSV downloads.
 """
 
 from __future__ import annotations
 
 import html
 
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -17,31 +16,11 @@ import streamlit as st
 from . import export, maps
 from .i18n import pick, t
 from .present import escape_md, md, md_join, period_text, source_text, value_text
-from .ui import Context, bound, comparability_note, context, data_dir, page_header
+from . import cache
+from .components import comparability_note
+from .session import Context
 
 MAP_HEIGHT = 560
-
-
-# ----------------------------------------------------------------------------- cached data
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _geo(path: str, signature: tuple) -> maps.Geo:  # noqa: ARG001 - signature is the cache key
-    return maps.load_geo(path)
-
-
-def geo_for(ctx: Context) -> maps.Geo:
-    """The parsed boundaries, once per process and file change."""
-    path = str(Path(data_dir(ctx.cfg)).resolve())
-    return _geo(path, maps.geo_signature(path))
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _model_and_deck(_ds, _geo_obj, _cfg, fingerprint: str, geo_sig: tuple, provinces: tuple, lang: str,
-                    vintage: str, focus: str | None, measure: str | None, token: str | None):  # noqa: ARG001
-    model = maps.map_model(_ds, _geo_obj, _cfg, provinces, lang, vintage, focus, measure)
-    deck = maps.build_deck(_ds, _geo_obj, _cfg, provinces, lang, vintage, focus, measure, token, model=model)
-    deck.to_json()  # serialise once: every session reuses the text
-    return model, deck
 
 
 def _token(cfg) -> str | None:
@@ -56,15 +35,16 @@ def _token(cfg) -> str | None:
 
 def model_and_deck(ctx: Context, provinces: list[str], vintage: str, focus: str | None,
                    measure: str | None):
-    geo = geo_for(ctx)
-    path = str(Path(data_dir(ctx.cfg)).resolve())
-    return _model_and_deck(ctx.ds, geo, ctx.cfg, ctx.ds.fingerprint, maps.geo_signature(path),
-                           tuple(provinces), ctx.lang, vintage, focus, measure, _token(ctx.cfg))
+    return cache.model_and_deck(ctx.ds, provinces, ctx.lang, vintage, focus, measure, _token(ctx.cfg))
+
+
+def geo_for(ctx: Context) -> maps.Geo:
+    return cache.geo(ctx.ds)
 
 
 # ----------------------------------------------------------------------------- pieces
 
-def _legend(ctx: Context, model: maps.MapModel) -> None:
+def legend(ctx: Context, model: maps.MapModel) -> None:
     lang = ctx.lang
     with st.expander(t("map.legend_title", lang), icon=":material/legend_toggle:", expanded=False):
         st.caption(t("map.legend_provinces", lang))
@@ -74,7 +54,7 @@ def _legend(ctx: Context, model: maps.MapModel) -> None:
         st.caption(t("map.legend_precision", lang))
 
 
-def _party_notes(ctx: Context, model: maps.MapModel) -> None:
+def party_notes(ctx: Context, model: maps.MapModel) -> None:
     lang, party = ctx.lang, model.party
     if party.measure is None:
         return
@@ -101,7 +81,7 @@ def _party_notes(ctx: Context, model: maps.MapModel) -> None:
         st.caption(t("map.party.district_present", lang))
 
 
-def _kpis(ctx: Context, model: maps.MapModel) -> None:
+def kpis(ctx: Context, model: maps.MapModel) -> None:
     lang = ctx.lang
     st.markdown(f"**{t('map.kpi.title', lang)}**")
     for c in maps.zone_counts(ctx.ds, model.zones, model.no_location, model.provinces, lang):
@@ -157,7 +137,7 @@ def _province_details(ctx: Context, model: maps.MapModel, pid: str) -> None:
             st.markdown("- " + escape_md(item["tt_body"].replace("\n", " · ")))
 
 
-def _details(ctx: Context, model: maps.MapModel, event) -> None:
+def details(ctx: Context, model: maps.MapModel, event) -> None:
     lang = ctx.lang
     objects = {}
     try:
@@ -190,7 +170,7 @@ def _download(df: pd.DataFrame, key: str, lang: str) -> None:
                        mime="text/csv", key=f"csv-{key}", icon=":material/download:")
 
 
-def _tables(ctx: Context, model: maps.MapModel) -> None:
+def tables(ctx: Context, model: maps.MapModel) -> None:
     lang = ctx.lang
     if not model.no_location.empty:
         st.subheader(t("map.no_location_title", lang, n=len(model.no_location)))
@@ -209,57 +189,6 @@ def _tables(ctx: Context, model: maps.MapModel) -> None:
 
 
 # ----------------------------------------------------------------------------- page
-
-def map_page() -> None:
-    """Bản đồ: compared provinces, districts, industrial parks, party figures."""
-    ctx = context()
-    ds, lang = ctx.ds, ctx.lang
-    page_header(ctx, "map", None)
-    st.caption(t("map.intro", lang))
-    geo = geo_for(ctx)
-    provinces = [p for p in ctx.view.provinces if maps.province_feature(ds, geo, p, "2024") is not None]
-    if not provinces:
-        st.info(t("map.no_provinces", lang), icon=":material/map:")
-        return
-    c1, c2, c3 = st.columns([5, 5, 3])
-    view = ctx.view
-    fp = maps.focus_province(ds, view.focus, provinces)
-    with c1:
-        bound(st.segmented_control, "w_map_focus", "focus", fp or "all", label=t("map.switch", lang),
-              options=["all"] + provinces, required=True,
-              # segmented-control labels are Markdown: province names escaped
-              format_func=lambda p: t("map.switch_all", lang) if p == "all" else escape_md(ds.province_name(p, lang)),
-              cast=lambda p: None if p == "all" else p)
-    with c2:
-        bound(st.segmented_control, "w_map_vintage", "vintage", view.vintage, label=t("map.vintage", lang),
-              options=["2024", "2025"], required=True, format_func=lambda v: t(f"map.vintage_{v}", lang))
-    measures = maps.party_measures(ds, provinces)
-    with c3:
-        current = view.measure if view.measure in measures else "none"
-        bound(st.selectbox, "w_map_measure", "measure", current, label=t("map.measure", lang),
-              options=["none"] + measures, cast=lambda m: None if m == "none" else m,
-              format_func=lambda m: t("map.measure_none", lang) if m == "none"
-              else maps.measure_title(ds, m, lang))
-    view = st.session_state["_view"]
-    measure = view.measure if view.measure in measures else None
-    focus = view.focus
-    model, deck = model_and_deck(ctx, provinces, view.vintage, focus, measure)
-
-    left, right = st.columns([3, 1])
-    with left:
-        event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map",
-                                height=MAP_HEIGHT)
-        st.caption(md("map.attribution", lang, text=" · ".join(model.attribution)))
-        _legend(ctx, model)
-    with right:
-        _kpis(ctx, model)
-    if model.vintage == "2025":
-        for note in model.merger_notes:
-            st.info(md("map.vintage_note", lang, **note), icon=":material/merge:")
-    _party_notes(ctx, model)
-    _details(ctx, model, event)
-    _tables(ctx, model)
-
 
 def map_panel(ctx: Context, key: str, measure: str | None = None, height: int = 420) -> None:
     """A map of the compared provinces for another page (no controls, no selection)."""

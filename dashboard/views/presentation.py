@@ -18,12 +18,15 @@ import time
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, ui
-from .briefing import briefing_file_name, build_briefing_html
-from .compare import ABSOLUTE
-from .i18n import pick, t
-from .present import difference_delta
-from .state import permalink
+from .. import charts
+from ..cache import concept_bar, pair
+from ..components import comparability_note, kpi_card
+from ..session import Context, context, update_view
+from ..briefing import briefing_file_name, build_briefing_html
+from ..compare import ABSOLUTE
+from ..i18n import pick, t
+from ..present import difference_delta
+from ..state import permalink
 
 PAGE_ID = "presentation"
 MIN_SECONDS, MAX_SECONDS, DEFAULT_SECONDS = 5, 600, 20
@@ -105,7 +108,7 @@ def previous_slide(n: int, total: int) -> int:
 
 
 def _go(n: int) -> None:
-    ui.update_view(slide=n)
+    update_view(slide=n)
     st.session_state["_pres_shown_at"] = time.monotonic()
 
 
@@ -115,20 +118,20 @@ def _restart_timer() -> None:
 
 # ----------------------------------------------------------------------------- slide
 
-def _slide_body(ctx: ui.Context, concept: str) -> None:
+def _slide_body(ctx: Context, concept: str) -> None:
     ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
     provinces = ctx.view.provinces
-    comp = ui.pair(ds, concept, provinces)
+    comp = pair(ds, concept, provinces)
     delta = difference_delta(ds, comp, provinces, lang, as_md=True)
     if comp.comparable:
         left, right = st.columns([2, 3], gap="large")
         with left:
             for i, pid in enumerate(provinces):
-                ui.kpi_card(ctx, comp.rows.get(pid), pid, ABSOLUTE, delta if i == 0 else None)
+                kpi_card(ctx, comp.rows.get(pid), pid, ABSOLUTE, delta if i == 0 else None)
         with right:
             first = next(iter(comp.present.values()))
             # a copy: the cached figure is shared by every session and must not change
-            fig = go.Figure(ui.concept_bar(ds, concept, provinces, lang, ABSOLUTE))
+            fig = go.Figure(concept_bar(ds, concept, provinces, lang, ABSOLUTE))
             fig.update_layout(height=CHART_HEIGHT, font={"size": cfg.chart.font_size + 2},
                               title={"font": {"size": cfg.chart.title_size + 2}})
             fig.update_xaxes(tickfont={"size": cfg.chart.font_size + 2})
@@ -140,11 +143,11 @@ def _slide_body(ctx: ui.Context, concept: str) -> None:
         cols = st.columns(max(1, len(provinces)), gap="large")
         for col, pid in zip(cols, provinces):
             with col:
-                ui.kpi_card(ctx, comp.rows.get(pid), pid, ABSOLUTE)
-        st.info(ui.comparability_note(ctx, comp), icon=":material/compare_arrows:")
+                kpi_card(ctx, comp.rows.get(pid), pid, ABSOLUTE)
+        st.info(comparability_note(ctx, comp), icon=":material/compare_arrows:")
 
 
-def _header(ctx: ui.Context, title: str, n: int, total: int) -> None:
+def _header(ctx: Context, title: str, n: int, total: int) -> None:
     lang = ctx.lang
     head, counter = st.columns([5, 1], vertical_alignment="bottom")
     with head:
@@ -188,7 +191,7 @@ def _auto_advance(total: int, seconds: int) -> None:
     _tick()
 
 
-def _options(ctx: ui.Context, total: int) -> None:
+def _options(ctx: Context, total: int) -> None:
     lang, view = ctx.lang, ctx.view
     with st.expander(t("presentation.controls", lang), icon=":material/tune:"):
         c1, c2 = st.columns(2)
@@ -226,7 +229,7 @@ def embed_link(base_url: str, url_path: str, view) -> str:
 # ----------------------------------------------------------------------------- page
 
 def presentation_page() -> None:
-    ctx = ui.context()
+    ctx = context()
     lang, slides = ctx.lang, ctx.cfg.slides
     st.html(CSS)
     if st.context.is_embedded:
@@ -239,8 +242,8 @@ def presentation_page() -> None:
     if out_of_range:
         st.info(t("presentation.out_of_range", lang, n=ctx.view.slide, total=total),
                 icon=":material/info:")
-        ui.update_view(slide=n)
-        ctx = ui.context()
+        update_view(slide=n)
+        ctx = context()
     ss = st.session_state
     if ss.get("_pres_seen") != n:
         ss["_pres_seen"] = n

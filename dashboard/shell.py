@@ -1,0 +1,124 @@
+"""The app's shell: router, sidebar (language, provinces, share box), banner, footer.
+
+``app.py`` calls :func:`run_app`; pages from ``config.yaml`` become ``st.Page`` objects and
+``st.navigation`` runs the chosen one between the shared parts.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .cache import dataset, memo
+from .config import ROOT, Config, get_config
+from .data import Dataset
+from .i18n import pick, t
+from .present import escape_md, md
+from .session import _current_view, bound, view_lang, write_url
+from .state import View, notice_text, permalink, selectable_provinces
+
+#: NOTE: a local file; a ":material/…:" or emoji page icon makes the browser fetch the
+#: favicon from a font CDN, which fails in a meeting room without internet.
+ICON = ROOT / "assets" / "icon.png"
+HOME_PATH = "trang-chu"  # the hidden default page that serves "/"
+
+CSS = """
+<style>
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div {
+    font-size: 2.5rem; font-weight: 700; line-height: 1.15; }
+  [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+  [data-testid="stMain"] h1 { font-size: 2.4rem; }
+  [data-testid="stMain"] h3 { font-size: 1.5rem; }
+  .block-container { padding-top: 2.5rem; max-width: 1500px; }
+  @media (max-width: 640px) {
+    [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div { font-size: 1.8rem; }
+    [data-testid="stMain"] h1 { font-size: 1.8rem; }
+    .block-container { padding-left: 0.8rem; padding-right: 0.8rem; }
+  }
+</style>
+"""
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def run_app() -> None:
+    """The router: pages from config.yaml, the shared sidebar, banner and footer."""
+    cfg = get_config()
+    st.set_page_config(page_title=t("app.title", view_lang()), page_icon=str(ICON), layout="wide")
+    ds = dataset(cfg)
+    view = _current_view(cfg, ds)
+    lang = view.lang
+
+    # NOTE: a page file missing from a deployment is left out of the menu, not a crash.
+    entries = [e for e in cfg.pages if (ROOT / e.file).is_file()]
+    pages = [st.Page(e.file, title=pick(e.title, lang), icon=e.icon, url_path=e.url_path)
+             for e in entries]
+    # NOTE: Streamlit serves the default page at "/" only; its own url_path would answer
+    # "page not found". A hidden default page serves "/" so that every configured path,
+    # /tong-quan included, is a normal page that a link can reopen.
+    home = next((e for e in entries if e.default), entries[0])
+    pages.insert(0, st.Page(home.file, title=pick(home.title, lang), icon=home.icon,
+                            url_path=HOME_PATH, default=True, visibility="hidden"))
+    nav = st.navigation(pages)
+    st.html(CSS)
+    _sidebar(cfg, ds, view)
+    view = st.session_state["_view"]
+    _banner(ds, view.lang)
+    _notices(view.lang)
+    nav.run()
+    view = st.session_state["_view"]
+    share_box(view, home.url_path if nav.url_path == HOME_PATH else nav.url_path)
+    _footer(ds, view.lang)
+    write_url(view)
+
+
+def _sidebar(cfg: Config, ds: Dataset, view: View) -> None:
+    with st.sidebar:
+        bound(st.segmented_control, "w_lang", "lang", view.lang, label=t("sidebar.language", view.lang),
+              options=["vi", "en"], format_func=lambda c: {"vi": "Tiếng Việt", "en": "English"}[c],
+              required=True)
+        lang = st.session_state["_view"].lang
+        # The same options and limit as a link may name (state.selectable_provinces).
+        options = list(memo(selectable_provinces, ds))
+        limit = cfg.app.max_provinces
+        current = [p for p in st.session_state["_view"].provinces if p in options][:limit]
+        bound(st.multiselect, "w_provinces", "provinces", current,
+              label=t("sidebar.provinces", lang), options=options,
+              format_func=lambda p: ds.province_name(p, lang), max_selections=limit)
+
+
+def _banner(ds: Dataset, lang: str) -> None:
+    files = ds.problem_files()
+    if files:
+        st.warning(t("health.banner", lang, n=len(ds.errors), files=escape_md(", ".join(files))),
+                   icon=":material/report:")
+
+
+def _notices(lang: str) -> None:
+    # One notice per parameter; the link's values are cut short by parse_view and escaped.
+    for notice in st.session_state.get("_notices", []):
+        st.info(notice_text(notice, lang, escape_md), icon=":material/link_off:")
+
+
+def _footer(ds: Dataset, lang: str) -> None:
+    st.divider()
+    meta = ds.meta
+    if meta is not None:
+        st.caption(md("footer.dataset", lang, title=pick(meta.title, lang), version=meta.version,
+                      updated=meta.updated.strftime("%d/%m/%Y") if lang == "vi" else meta.updated.isoformat()))
+    st.caption(t("footer.licence", lang))
+
+
+def share_box(view: View, url_path: str) -> None:
+    """Copy-link control (every parameter explicit) and a QR code of the link, in the sidebar."""
+    import io
+
+    import segno
+
+    link = permalink(str(st.context.url or ""), url_path, view)
+    with st.sidebar.expander(t("share.title", view.lang), icon=":material/share:"):
+        st.caption(t("share.hint", view.lang))
+        st.code(link, language=None, wrap_lines=True)
+        buf = io.BytesIO()
+        segno.make(link, error="m").save(buf, kind="png", scale=5, border=2)
+        st.image(buf.getvalue(), caption=t("share.qr", view.lang), width=180)
