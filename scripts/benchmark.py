@@ -2,6 +2,10 @@
 
     python scripts/benchmark.py [--reruns 3] [--synthetic 5000]
 
+Then runs scripts/bench_browser.py: time-to-rendered in a fresh Chromium context, layout
+shift, rerun p95 with 10 concurrent sessions and bytes per rerun, each as a ratio to an
+empty Streamlit page measured in the same run (``--no-browser`` skips it).
+
 Measures: loading and validating data/ (and a synthetic package of N extra figures with
 fake province names, written to a temporary folder — never into data/), one AppTest run
 of every page plus warm reruns (median), map deck build time and JSON size, peak memory.
@@ -57,6 +61,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reruns", type=int, default=3)
     ap.add_argument("--synthetic", type=int, default=5000)
+    ap.add_argument("--no-browser", action="store_true", help="skip the browser ratios (bench_browser.py)")
     args = ap.parse_args()
 
     from dashboard.data import load_dataset
@@ -94,6 +99,13 @@ def main() -> None:
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of this process: {peak:.0f} MB")
+
+    if not args.no_browser:
+        import subprocess
+
+        print("\nin the browser, against an empty Streamlit page in the same run (scripts/bench_browser.py):",
+              flush=True)
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_browser.py")], check=False)
 
 
 if __name__ == "__main__":
