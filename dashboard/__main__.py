@@ -1,4 +1,5 @@
-"""Command line: ``python -m dashboard validate [DATA_DIR] [--lang vi|en] [--warnings]``.
+"""Command line: ``python -m dashboard validate [DATA_DIR] [--lang vi|en] [--warnings]``
+(also ``import-national`` and ``datapackage [--check]``).
 
 Prints one line per problem, ``FILE:ROW:COLUMN: message``: the root cause first (a file
 that cannot be used as a whole), then the other errors, one line summing up the errors
@@ -26,10 +27,33 @@ def main(argv: list[str] | None = None) -> int:
     val.add_argument("--lang", choices=LANGS, default="vi")
     val.add_argument("--warnings", action="store_true",
                      help="list every warning even when there are errors / liệt kê mọi cảnh báo")
+    imp = sub.add_parser("import-national", help="data/raw -> data/national/*.csv / nhập bảng toàn quốc")
+    imp.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA))
+    pkg = sub.add_parser("datapackage", help="schema -> data/datapackage.json / mô tả gói dữ liệu")
+    pkg.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA))
+    pkg.add_argument("--check", action="store_true", help="exit 1 when the file is out of date / chỉ kiểm tra")
     args = parser.parse_args(argv)
 
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")  # Windows consoles
+    if args.command == "import-national":
+        from .national import ImportError_, run
+
+        try:
+            run(args.data_dir)
+        except ImportError_ as err:
+            print(f"import-national: {err}")
+            return 1
+        return 0
+    if args.command == "datapackage":
+        from . import datapackage
+
+        if args.check:
+            current = datapackage.is_current(args.data_dir)
+            print(f"datapackage.json: {'up to date' if current else 'out of date — run python -m dashboard datapackage'}")
+            return 0 if current else 1
+        print(f"datapackage: wrote {datapackage.write(args.data_dir)}")
+        return 0
     return validate(args.data_dir, args.lang, args.warnings)
 
 

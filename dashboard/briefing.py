@@ -24,7 +24,16 @@ from typing import Iterable
 from . import charts
 from .compare import Comparability, pair_for_concept
 from .i18n import pick, t
-from .present import comparability_text, flags, period_text, safe_url, value_text
+from .present import (
+    comparability_text,
+    derivation_text,
+    flags,
+    note_text,
+    period_text,
+    safe_url,
+    source_text,
+    value_text,
+)
 
 CSS = """
 * { box-sizing: border-box; }
@@ -88,7 +97,7 @@ def _source_html(ds, source_id: str, lang: str) -> str:
     src = ds.sources.get(source_id)
     if src is None:
         return esc(t("figure.source_unknown", lang))
-    label = src.producer + (f" ({src.date})" if src.date else "") + f": {src.title}"
+    label = source_text(src, lang)
     return _link(src.url, label)
 
 
@@ -109,10 +118,12 @@ def _figures_table(ds, comp: Comparability, lang: str) -> str:
         extra = []
         if row.get("scope"):
             extra.append(esc(t("figure.scope", lang, scope=row["scope"])))
-        if row.get("note"):
-            extra.append(esc(row["note"]))
-        if row.get("derivation"):
-            extra.append(esc(t("figure.derivation", lang, text=row["derivation"])))
+        note = note_text(row, lang)
+        if note:
+            extra.append(esc(note))
+        derivation = derivation_text(row, lang)
+        if derivation:
+            extra.append(esc(t("figure.derivation", lang, text=derivation)))
         extra_html = "".join(f'<div class="small">{e}</div>' for e in extra)
         body.append(
             f'<tr><th scope="row">{name}</th>'
@@ -195,7 +206,7 @@ def build_briefing_html(ds, cfg, provinces: list[str], lang: str) -> str:
 
     # Table of contents
     topics = _topic_order(ds, cfg)
-    slide_concepts = [s.concept for s in cfg.slides]
+    slide_concepts = [c for s in cfg.slides for c in s.concepts]
     topic_sections: list[tuple[str, str]] = []
     covered = set(slide_concepts)
     for tp in topics:
@@ -214,8 +225,10 @@ def build_briefing_html(ds, cfg, provinces: list[str], lang: str) -> str:
     # Slides
     parts.append(f'<h2 class="section first" id="slides">{esc(t("briefing.slides_section", lang))}</h2>')
     for i, slide in enumerate(cfg.slides, start=1):
-        parts.append(concept_html(ds, cfg, slide.concept, provinces, lang,
-                                  title=f"{i}. {pick(slide.title.model_dump(), lang)}", always=True))
+        head = f"{i}. {pick(slide.title.model_dump(), lang)}"
+        for concept in slide.concepts:  # a group slide: one section per concept
+            title = head if slide.concept else f"{head} — {ds.concept_title(concept, lang)}"
+            parts.append(concept_html(ds, cfg, concept, provinces, lang, title=title, always=True))
 
     # Topics
     for tp, blocks in topic_sections:

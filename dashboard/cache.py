@@ -53,6 +53,16 @@ def memo(fn, ds: Dataset, *args):
     return _memo(name, ds.fingerprint, args, lambda: fn(ds, *args))
 
 
+def at_asof(ds: Dataset, asof: str, cfg: Config | None = None) -> Dataset:
+    """The dataset a view shows for ``asof``: ``ds`` itself for ``latest``, else the
+    snapshot's figures (:func:`dashboard.snapshots.apply`), built once per data content."""
+    from . import snapshots
+
+    if asof == snapshots.LATEST:
+        return ds
+    return memo(snapshots.apply_by_id, ds, asof, snapshots.from_config(cfg or get_config()))
+
+
 def pair(ds: Dataset, concept: str, provinces) -> Comparability:
     return memo(pair_for_concept, ds, concept, tuple(provinces))
 
@@ -89,17 +99,20 @@ def geo(ds: Dataset):
     return maps.load_geo(ds.data_dir)
 
 
-def _deck(ds: Dataset, provinces: tuple, lang: str, vintage: str, focus, measure, token):
+def _deck(ds: Dataset, provinces: tuple, lang: str, vintage: str, focus, measure, token, view_size=None):
     from . import maps
 
     g, cfg = geo(ds), get_config()
-    model = maps.map_model(ds, g, cfg, provinces, lang, vintage, focus, measure)
+    model = maps.map_model(ds, g, cfg, provinces, lang, vintage, focus, measure,
+                           view_size or (maps.VIEW_WIDTH, maps.VIEW_HEIGHT))
     deck = maps.build_deck(ds, g, cfg, provinces, lang, vintage, focus, measure, token, model=model)
     deck.to_json()  # serialise once: every session reuses the text
     return model, deck
 
 
 def model_and_deck(ds: Dataset, provinces, lang: str, vintage: str, focus: str | None,
-                   measure: str | None, token: str | None):
-    """The map model and its pydeck deck, built once per data content and view."""
-    return memo(_deck, ds, tuple(provinces), lang, vintage, focus, measure, token)
+                   measure: str | None, token: str | None, view_size: tuple | None = None):
+    """The map model and its pydeck deck, built once per data content and view
+    (``view_size``: the map's pixel size its initial view is fitted to)."""
+    return memo(_deck, ds, tuple(provinces), lang, vintage, focus, measure, token,
+                tuple(view_size) if view_size else None)

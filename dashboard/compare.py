@@ -11,8 +11,8 @@ of the same year or by the area, and says which figures and sources it used.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import pandas as pd
 
@@ -77,8 +77,10 @@ def pair_for_concept(ds, concept: str, provinces: Iterable[str],
                      indicator_order: list[str] | None = None) -> Comparability:
     """Pick the figures to show for ``concept``: a comparable set when one exists.
 
-    First the newest (indicator, period, scope) that every province has; else each
-    province's newest figure of the concept (indicators in ``indicator_order`` first).
+    First the newest (indicator, period, scope) that every province has, preferring sets
+    without a computed figure (``derived``); else each province's headline figure of the
+    concept (:func:`headline`). A computed figure is never the headline when the
+    province has a figure of the concept that is not computed.
     """
     provinces = list(provinces)
     df = ds.rows(concept=concept, provinces=provinces)
@@ -90,23 +92,47 @@ def pair_for_concept(ds, concept: str, provinces: Iterable[str],
         groups = df.groupby(["indicator", "period", "scope"], sort=False)
         shared = [(k, g) for k, g in groups if set(g["province"]) >= set(provinces)]
         if shared:
-            key, g = max(shared, key=lambda kg: (int(kg[1]["year_end"].max()), kg[0][1]))
+            key, g = max(shared, key=lambda kg: (not kg[1]["derived"].astype(bool).any(),
+                                                 int(kg[1]["year_end"].max()), kg[0][1]))
             return comparability({p: g[g["province"] == p].iloc[0] for p in provinces})
     # NOTE: by default the concept's indicators count in the order of indicators.yaml:
     # the first listed is the concept's headline measure.
     if indicator_order is None:
         indicator_order = [i for i, ind in ds.indicators.items() if ind.concept == concept]
+    return comparability({p: headline(df[df["province"] == p], indicator_order) for p in provinces})
+
+
+def headline(rows: pd.DataFrame, indicator_order: list[str]) -> pd.Series | None:
+    """One province's headline among ``rows``: not computed first, then the concept's first
+    indicator (``indicator_order``), the newest period, the indicator's own scope."""
+    if rows.empty:
+        return None
     order = {ind: i for i, ind in enumerate(indicator_order)}
-    rows: dict[str, pd.Series | None] = {}
-    for p in provinces:
-        sub = df[df["province"] == p]
-        if sub.empty:
-            rows[p] = None
+    sub = rows.assign(_o=rows["indicator"].map(lambda i: order.get(i, len(order))),
+                      _x=rows["derived"].astype(bool))
+    sub = sub.sort_values(["_x", "_o", "year_end", "scope_rank"], ascending=[True, True, False, True])
+    return sub.iloc[0].drop(labels=["_o", "_x"])
+
+
+def comparable_sets(rows: pd.DataFrame, min_provinces: int = 2) -> list[Comparability]:
+    """Every set of ``rows`` that :func:`comparability` accepts among the provinces that have it.
+
+    ``rows`` are figures of several provinces; a set is one (indicator, period, scope) held
+    by at least ``min_provinces`` provinces (one figure each), comparable by the one rule.
+    Provinces without the figure are not part of the set (callers show them as missing).
+    Newest first; sets without a computed figure before others of the same year.
+    """
+    out = []
+    for _, g in rows.groupby(["indicator", "period", "scope"], sort=False):
+        g = g.drop_duplicates("province")
+        if g["province"].nunique() < min_provinces:
             continue
-        sub = sub.assign(_o=sub["indicator"].map(lambda i: order.get(i, len(order))))
-        sub = sub.sort_values(["_o", "year_end", "scope_rank"], ascending=[True, False, True])
-        rows[p] = sub.iloc[0].drop(labels="_o")
-    return comparability(rows)
+        comp = comparability({r["province"]: r for _, r in g.iterrows()})
+        if comp.comparable:
+            out.append(comp)
+    out.sort(key=lambda c: (-max(int(r["year_end"]) for r in c.present.values()),
+                            any(bool(r["derived"]) for r in c.present.values())))
+    return out
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = ROOT / "config.yaml"
@@ -39,6 +39,13 @@ class ChartSettings(_Model):
     font_size: int = 18
     title_size: int = 22
     height: int = 430
+
+
+class ContextSettings(_Model):
+    """National context of index figures: ``term_start`` is the first year of the term
+    (changes are shown since it)."""
+
+    term_start: int = Field(2021, ge=1900, le=2100)
 
 
 class BaseMap(_Model):
@@ -75,20 +82,90 @@ class Overview(_Model):
     kpis: list[str]
 
 
-class Slide(_Model):
-    concept: str
+class Snapshot(_Model):
+    """A set of figures as presented at one meeting (the ``asof`` parameter of a link).
+
+    ``sources``: the ids (``data/sources.yaml``) of what was presented; ``as_of_year``:
+    figures dated after this year are left out. At least one of the two.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
     title: Text
+    sources: list[str] = Field(default_factory=list)
+    as_of_year: Optional[int] = Field(None, ge=1900, le=2100)
+
+    @model_validator(mode="after")
+    def _defined(self) -> "Snapshot":
+        if self.id == "latest":
+            raise ValueError("snapshot id 'latest' is reserved (the newest figures)")
+        if not self.sources and self.as_of_year is None:
+            raise ValueError(f"snapshot {self.id!r} needs `sources` and/or `as_of_year`")
+        return self
+
+
+class ScorecardRow(_Model):
+    concept: str
+    page: str  #: the id of the topic page (``pages``) the row links to
+
+
+class ScorecardSettings(_Model):
+    """The overview's comparison table: one row per headline concept."""
+
+    rows: list[ScorecardRow] = Field(default_factory=list)
+
+
+#: the most concepts one group slide shows (its table fits one screen at 1366×768)
+GROUP_MAX = 6
+
+
+class Slide(_Model):
+    """One slide: a ``concept`` (one comparison) or a ``group`` of concepts (a scorecard
+    table), never both; a group has 2..GROUP_MAX distinct concepts."""
+
+    concept: Optional[str] = None
+    group: Optional[list[str]] = None
+    title: Text
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Slide":
+        if (self.concept is None) == (self.group is None):
+            raise ValueError("a slide has either `concept` or `group` (a list of concepts), not both")
+        if self.group is not None:
+            if not 2 <= len(self.group) <= GROUP_MAX:
+                raise ValueError(f"a `group` slide lists 2 to {GROUP_MAX} concepts, not {len(self.group)}")
+            if len(set(self.group)) != len(self.group):
+                raise ValueError("a `group` slide lists each concept once")
+        return self
+
+    @property
+    def concepts(self) -> list[str]:
+        """The concepts the slide shows, in order."""
+        return [self.concept] if self.concept is not None else list(self.group or [])
 
 
 class Config(_Model):
     app: AppSettings = Field(default_factory=AppSettings)
     colours: dict[str, object] = Field(default_factory=dict)
     chart: ChartSettings = Field(default_factory=ChartSettings)
+    context: ContextSettings = Field(default_factory=ContextSettings)
     map: MapSettings = Field(default_factory=MapSettings)
     pages: list[PageEntry]
     topic_pages: dict[str, TopicPage] = Field(default_factory=dict)
     overview: Overview
     slides: list[Slide] = Field(default_factory=list)
+    snapshots: list[Snapshot] = Field(default_factory=list)
+    scorecard: ScorecardSettings = Field(default_factory=ScorecardSettings)
+
+    @model_validator(mode="after")
+    def _references(self) -> "Config":
+        ids = [s.id for s in self.snapshots]
+        if len(set(ids)) != len(ids):
+            raise ValueError("snapshots: each id once")
+        pages = {p.id for p in self.pages}
+        for row in self.scorecard.rows:
+            if row.page not in pages:
+                raise ValueError(f"scorecard row {row.concept!r}: unknown page {row.page!r}")
+        return self
 
     @property
     def data_path(self) -> Path:

@@ -22,9 +22,11 @@ Result
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import errno
 import hashlib
 import json
+import re
 import stat
 import threading
 import time
@@ -33,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -55,7 +58,11 @@ GEO_DIR = "geo"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 #: Reads of a file that keeps changing (an editor still writing it) before giving up.
 READ_ATTEMPTS = 3
-DISTRICT_FILES = ("districts_thai_nguyen.geojson", "districts_hai_duong.geojson")
+#: District boundaries: every ``geo/districts_*.geojson`` (a province is added by data alone).
+DISTRICT_GLOB = "districts_*.geojson"
+#: Generated value files (``python -m dashboard import-national``), same columns as values.csv.
+#: ``raw/`` (the spreadsheets they are made from) is never read by the loader.
+NATIONAL_DIR = "national"
 
 #: NOTE: last version of each file that parsed, per absolute path, for this process.
 _LAST_GOOD: dict[str, Any] = {}
@@ -80,6 +87,7 @@ class Dataset:
     districts: dict[str, dict[str, str]] = field(default_factory=dict)
     fingerprint: str = ""
     concepts: dict[str, S.Concept] = field(default_factory=dict)
+    regions: dict[str, S.Region] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -164,7 +172,7 @@ def signature(data_dir: Path | str, geo_only: bool = False) -> tuple:
     changes. Derived figures are keyed by ``Dataset.fingerprint`` (the content hash).
     """
     data_dir = Path(data_dir)
-    paths = [] if geo_only else [data_dir / n for n in DATA_FILES.values()]
+    paths = [] if geo_only else [data_dir / n for n in DATA_FILES.values()] + national_files(data_dir)
     geo = data_dir / GEO_DIR
     if geo.is_dir():
         paths += sorted(geo.glob("*.geojson"))
@@ -284,6 +292,30 @@ class _NoAliasLoader(_LineLoader):
         return super().compose_node(parent, index)
 
 
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLineLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        """libyaml's SafeLoader that remembers lines like :class:`_LineLoader` (about ten times faster)."""
+
+    _CLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+else:  # pragma: no cover - PyYAML built without libyaml
+    _CLineLoader = None  # type: ignore[assignment,misc]
+
+#: Something that may be an alias (``*name``): such text takes the pure-Python loader,
+#: which refuses aliases with its own message.
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])\*(?!\s)", re.M)
+
+
+def _load_yaml(text: str) -> Any:
+    """Parse YAML text: libyaml for plain files, else (or on any error) the pure-Python
+    loader, so every refusal and message stays that of :class:`_NoAliasLoader`."""
+    if _CLineLoader is not None and not _MAYBE_ALIAS.search(text):
+        try:
+            return yaml.load(text, Loader=_CLineLoader)  # noqa: S506 - SafeLoader subclass
+        except Exception:  # noqa: BLE001 - the pure-Python loader says what is wrong
+            pass
+    return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+
+
 def _short_error(err: BaseException, data_dir: Path) -> str:
     """An exception as one short line, without the server's paths."""
     if isinstance(err, OSError) and err.strerror:
@@ -330,7 +362,7 @@ class _Loader:
     # ---- one guard per file
 
     def stage(self, key: str, parse: Callable[[bytes, str], Any], process: Callable[[Any], Any],
-              empty: Callable[[], Any]) -> Any:
+              empty: Callable[[], Any], name: str | None = None) -> Any:
         """Read, parse and process ``DATA_FILES[key]`` behind one guard.
 
         ``parse(raw, file)`` returns the parsed content, or ``None`` after adding the
@@ -339,7 +371,7 @@ class _Loader:
         whole-file problem the last good parsed version is processed instead (its old row
         problems are not repeated), else ``empty()`` is returned.
         """
-        name = DATA_FILES[key]
+        name = name or DATA_FILES[key]
         path = self.data_dir / name
         file = self.display(name)
         parsed = None
@@ -399,7 +431,7 @@ class _Loader:
             ld.add(file, None, None, "yaml_encoding")
             return None
         try:
-            parsed = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+            parsed = _load_yaml(text)
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             line = mark.line + 1 if mark else None
@@ -495,8 +527,7 @@ def _nearest(word: str, options: Iterable[str]) -> str | None:
 def _district_index(data_dir: Path) -> dict[str, dict[str, str]]:
     """GSO district code -> {name, province_code} from the district GeoJSON files."""
     out: dict[str, dict[str, str]] = {}
-    for name in DISTRICT_FILES:
-        path = data_dir / GEO_DIR / name
+    for path in district_files(data_dir):
         try:
             feats = json.loads(path.read_text(encoding="utf-8")).get("features", [])
         except (OSError, ValueError):
@@ -506,6 +537,241 @@ def _district_index(data_dir: Path) -> dict[str, dict[str, str]]:
             if p.get("code"):
                 out[str(p["code"])] = {"name": p.get("name", ""), "province_code": p.get("province_code", "")}
     return out
+
+
+def district_files(data_dir: Path | str) -> list[Path]:
+    """District boundary files: ``geo/districts_*.geojson``, by name (no list in code)."""
+    geo = Path(data_dir) / GEO_DIR
+    return sorted(geo.glob(DISTRICT_GLOB)) if geo.is_dir() else []
+
+
+def national_files(data_dir: Path | str) -> list[Path]:
+    """Generated value files ``national/*.csv`` (never ``raw/``), sorted by name."""
+    folder = Path(data_dir) / NATIONAL_DIR
+    return sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
+
+
+# ----------------------------------------------------------------------------- fast path
+#
+# Generated files hold thousands of rows written by a program. They are read with pandas
+# and checked column by column; a row that is not plainly valid (any doubt at all) goes
+# through the per-row validator of values.csv, so every message is the same as there.
+
+_FAST_VALUE = r"-?(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,3})?"
+_FAST_PERIOD = r"[12][0-9]{3}"
+_FAST_BOOL = ("", "yes")
+
+
+@dataclass
+class _FastTable:
+    file: str
+    frame: pd.DataFrame  # every cell a string; ``row`` = physical line number
+    raw: bytes
+
+
+def _parse_values_fast(raw: bytes, file: str, ld: _Loader) -> Any:
+    """A plain UTF-8, comma-separated file with known columns: a frame; else the CSV reader's table."""
+    import io
+
+    def slow() -> Any:
+        return _Loader.parse_csv(raw, file, ld, S.REQUIRED_VALUE_COLUMNS, S.VALUE_COLUMNS)
+
+    if b"\r" in raw or b"\x00" in raw or raw.startswith(b"\xef\xbb\xbf") or not raw.endswith(b"\n"):
+        return slow()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return slow()
+    header = text[:text.find("\n")].split(",")
+    if (len(set(header)) != len(header) or any(c not in S.VALUE_COLUMNS for c in header)
+            or any(c not in header for c in S.REQUIRED_VALUE_COLUMNS) or "\n\n" in text or '"\n' in text):
+        return slow()
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                         skip_blank_lines=False, engine="c")
+    except Exception:  # noqa: BLE001 - whatever pandas dislikes, the CSV reader explains
+        return slow()
+    if list(df.columns) != header or len(df) != text.count("\n") - 1 or len(df) == 0:
+        return slow()
+    df = df.fillna("")
+    df["row"] = range(2, len(df) + 2)
+    return _FastTable(file, df, raw)
+
+
+def _check_values_fast(ld: _Loader, parsed: Any, provinces: dict, indicators: dict, sources: dict,
+                       districts: dict, earlier: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """Validate a generated value file with the rules (and messages) of values.csv.
+
+    Also refuses a row whose key (province, indicator, period, scope, district) is already
+    in values.csv or an earlier generated file: curated figures win, the generated file
+    must leave them out.
+    """
+    if not isinstance(parsed, _FastTable):  # the CSV reader's table: the per-row validator
+        out = _check_values(ld, parsed, provinces, indicators, sources, districts)
+        return _drop_curated(ld, out, earlier, parsed.file if parsed is not None else "")
+    df = parsed.frame
+    cells = list(df.columns.drop("row"))
+    for col in S.VALUE_COLUMNS:
+        if col not in df.columns:
+            df[col] = ""
+    # indicator attributes per row: one factorize, then plain array lookups
+    codes, uniques = pd.factorize(df["indicator"])
+    meta = [indicators.get(i) for i in uniques]
+    known_ind = pd.Series(np.array([m is not None for m in meta] + [False])[codes], index=df.index)
+
+    def attr_of(get: Callable[[Any], Any], default: Any, dtype: Any = object) -> pd.Series:
+        table = np.array([get(m) if m is not None else default for m in meta] + [default], dtype=dtype)
+        return pd.Series(table[codes], index=df.index)
+
+    nan = float("nan")
+    attr = {
+        "topic": attr_of(lambda m: m.topic, None), "concept": attr_of(lambda m: m.concept, None),
+        "min": attr_of(lambda m: nan if m.min is None else m.min, nan, float),
+        "max": attr_of(lambda m: nan if m.max is None else m.max, nan, float),
+        "is_whole": attr_of(lambda m: m.is_whole, False, bool), "is_rank": attr_of(lambda m: m.is_rank, False, bool),
+    }
+    value = pd.to_numeric(df["value"].where(df["value"].str.fullmatch(_FAST_VALUE), ""), errors="coerce")
+    rank_of = pd.to_numeric(df["rank_of"].where(df["rank_of"].str.fullmatch(r"[1-9][0-9]{0,5}"), ""),
+                            errors="coerce")
+    year = pd.to_numeric(df["period"].where(df["period"].str.fullmatch(_FAST_PERIOD), ""), errors="coerce")
+    ok = (
+        df["province"].isin(list(provinces)) & known_ind & df["source"].isin(list(sources))
+        & value.notna() & year.notna() & (year <= dt.date.today().year)
+        & df["qualifier"].isin(S.QUALIFIERS) & df["confidence"].isin(("",) + S.CONFIDENCE)
+        & df["estimate"].isin(_FAST_BOOL) & df["derived"].isin(_FAST_BOOL)
+        & df["period_inferred"].isin(_FAST_BOOL) & (df["district"] == "")
+        & ((df["derived"] == "") | (df["derivation_vi"] != "") | (df["derivation_en"] != "")
+           | (df["derivation"] != ""))
+        & ((df["derivation_vi"] == "") == ((df["derivation_en"] == "") & (df["derivation"] == "")))
+        & ((df["rank_of"] == "") | rank_of.notna())
+        & (df["note"] == "") & ((df["note_vi"] == "") == (df["note_en"] == ""))
+    )
+    text = parsed.raw
+    # whole-file look first: a cell with "<", edge spaces or great length sends its row to the
+    # per-row validator (HTML, whitespace and cell-length rules); generated files have none
+    if b"<" in text or any(m in text for m in (b" ,", b", ", b" \n", b"\n ", b"\t")) \
+            or max(map(len, text.split(b"\n"))) > 1000:
+        for c in cells:
+            col = df[c]
+            ok &= ~(col.str.contains("<", regex=False) | (col.str.len() > 1000) | (col != col.str.strip()))
+    whole = attr["is_whole"]
+    ok &= ~(whole & df["value"].str.contains(".", regex=False))
+    ok &= attr["min"].isna() | (value >= attr["min"])
+    ok &= attr["max"].isna() | (value <= attr["max"])
+    rank = attr["is_rank"]
+    ok &= ~rank | (rank_of.notna() & (value <= rank_of))
+    # duplicates, as the per-row validator reports them (the first occurrence is kept)
+    key = ["province", "indicator", "period", "scope", "district"]
+    full_dup = df.duplicated(subset=cells, keep="first")
+    key_dup = df.duplicated(subset=key, keep="first") & ~full_dup
+    if full_dup.any() or key_dup.any():
+        full_first = df.groupby(cells, sort=False)["row"].transform("first")
+        first_row = df.groupby(key, sort=False)["row"].transform("first")
+        for r, f in zip(df.loc[full_dup, "row"], full_first[full_dup]):
+            ld.add(parsed.file, int(r), "-", "duplicate_row", first=int(f))
+        for r, f in zip(df.loc[key_dup, "row"], first_row[key_dup]):
+            ld.add(parsed.file, int(r), "period", "duplicate_key", first=int(f))
+    dup = full_dup | key_dup
+    refmiss = pd.Series(False, index=df.index)
+    if ld.failed & {"provinces", "indicators", "sources"}:
+        # a whole reference file is unusable: its misses here only follow from that root
+        # cause (reported once, summed up in one line); thousands of rows need not go
+        # through the per-row validator to say so
+        refmiss = _reference_misses(ld, parsed.file, df, provinces, indicators, sources)
+        dup |= refmiss
+    frames = []
+    slow = ~ok & ~refmiss
+    if slow.any():  # a duplicate's other problems too, as values.csv reports them; never its figure
+        rows = df.loc[slow, ["row"] + cells].to_dict("records")
+        table = csvio.Table(parsed.file, cells, [(int(r.pop("row")), r) for r in rows])
+        checked = _check_values(ld, table, provinces, indicators, sources, districts)
+        frames.append(checked[~checked["row"].isin(set(df.loc[dup, "row"]))])
+    good = ok & ~dup
+    if good.any():
+        g = df.loc[good]
+        scodes, suniq = pd.factorize(g["source"])
+        src_conf = np.array([sources[x].confidence if x in sources else "low" for x in suniq], dtype=object)
+        conf = g["confidence"].where(g["confidence"] != "", pd.Series(src_conf[scodes], index=g.index))
+        for r in g.loc[conf == "low", ["row", "province", "indicator", "period"]].itertuples(index=False):
+            ld.add(parsed.file, int(r.row), "confidence", "low_confidence", WARNING,
+                   province=r.province, indicator=r.indicator, period=r.period)
+        years = year[good].astype(int)
+        frames.append(pd.DataFrame({
+            "province": g["province"], "indicator": g["indicator"], "period": g["period"],
+            "value": value[good].astype(float), "value_text": g["value"].str.lstrip("+"),
+            "qualifier": g["qualifier"], "estimate": g["estimate"] == "yes", "scope": g["scope"],
+            "rank_of": rank_of[good].astype("Int64"), "district": g["district"],
+            "source": g["source"], "derived": g["derived"] == "yes",
+            "derivation": g["derivation_en"].where(g["derivation_en"] != "", g["derivation"]),
+            "derivation_vi": g["derivation_vi"],
+            "derivation_en": g["derivation_en"].where(g["derivation_en"] != "", g["derivation"]),
+            "period_inferred": g["period_inferred"] == "yes", "confidence": conf,
+            "note_vi": g["note_vi"], "note_en": g["note_en"], "row": g["row"].astype(int),
+            "year_start": years, "year_end": years,
+            "topic": attr["topic"][good], "concept": attr["concept"][good],
+            "scope_rank": (g["scope"] != "").astype(int),
+        }, columns=_VALUE_FRAME_COLUMNS))
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else (
+        frames[0].reset_index(drop=True) if frames else _empty_values())
+    if len(frames) > 1:
+        out = out.sort_values("row", kind="stable").reset_index(drop=True)
+    out["rank_of"] = out["rank_of"].astype("Int64")
+    return _drop_curated(ld, out, earlier, parsed.file)
+
+
+def _reference_misses(ld: _Loader, file: str, df: pd.DataFrame, provinces: dict, indicators: dict,
+                      sources: dict) -> pd.Series:
+    """Rows naming an unknown province, indicator or source: reported (as values.csv does) and marked."""
+    bad = pd.Series(False, index=df.index)
+    known = ", ".join(provinces)
+    near: dict[str, str] = {}
+    for col, table, code in (("province", provinces, "unknown_province"), ("indicator", indicators,
+                             "unknown_indicator"), ("source", sources, "unknown_source")):
+        miss = ~df[col].isin(list(table))
+        for r, text in zip(df.loc[miss, "row"], df.loc[miss, col]):
+            if code == "unknown_province":
+                ld.add(file, int(r), col, code, text=text, known=known)
+            elif code == "unknown_indicator":
+                if text not in near:
+                    near[text] = _nearest(text, indicators) or "-"
+                ld.add(file, int(r), col, code, text=text, near=near[text])
+            else:
+                ld.add(file, int(r), col, code, text=text)
+        bad |= miss
+    return bad
+
+
+def _row_keys(df: pd.DataFrame) -> pd.Series:
+    """(province, indicator, period, scope, district) as one string per row."""
+    return (df["province"].astype(str) + "\x1f" + df["indicator"].astype(str) + "\x1f" + df["period"].astype(str)
+            + "\x1f" + df["scope"].astype(str) + "\x1f" + df["district"].astype(str))
+
+
+def _drop_curated(ld: _Loader, out: pd.DataFrame, earlier: list[tuple[str, pd.DataFrame]],
+                  file: str) -> pd.DataFrame:
+    """Rows whose key is already in an earlier file (values.csv first: curated figures win)
+    are ``duplicate_key`` errors naming that file and row, and are left out."""
+    if out.empty:
+        return out
+    drop = pd.Series(False, index=out.index)
+    for where, frame in earlier:
+        if frame.empty:
+            continue
+        # only rows that share a province and an indicator can share a key (cheap to find)
+        near = out["indicator"].isin(frame["indicator"].unique()) & out["province"].isin(frame["province"].unique())
+        if not near.any():
+            continue
+        other = frame[frame["indicator"].isin(out.loc[near, "indicator"].unique())]
+        mine, theirs = _row_keys(out[near]), _row_keys(other)
+        hit = mine[mine.isin(theirs)]
+        if hit.empty:
+            continue
+        first = dict(zip(theirs, other["row"]))
+        for idx, k in hit.items():
+            if not drop[idx]:
+                ld.add(file, int(out.at[idx, "row"]), "period", "duplicate_key", first=f"{where}:{int(first[k])}")
+        drop[hit.index] = True
+    return out[~drop].reset_index(drop=True) if drop.any() else out
 
 
 # ----------------------------------------------------------------------------- loading
@@ -549,7 +815,13 @@ def load_dataset(data_dir: Path | str) -> Dataset:
 
     def process_sources(raw: Any) -> dict:
         raws["sources"] = raw
-        return ld.records(ld.display(DATA_FILES["sources"]), raw.get("sources"), S.Source, "sources")
+        file = ld.display(DATA_FILES["sources"])
+        out = ld.records(file, raw.get("sources"), S.Source, "sources")
+        for entry in raw.get("sources") or []:
+            src = out.get(entry.get("id")) if isinstance(entry, dict) else None
+            if src is not None and src.note is not None:
+                _check_note(ld, file, _line_of(entry, ("note",)), src.note, "note.")
+        return out
 
     sources = ld.stage("sources", yaml_parse, process_sources, dict)
 
@@ -572,9 +844,13 @@ def load_dataset(data_dir: Path | str) -> Dataset:
     indicators, concepts = ld.stage("indicators", yaml_parse, process_indicators, lambda: ({}, {}))
 
     # ---- provinces.yaml
+    regions: dict[str, S.Region] = {}
+
     def process_provinces(raw: Any) -> dict:
+        regions.clear()
+        regions.update(ld.records(ld.display(DATA_FILES["provinces"]), raw.get("regions"), S.Region, "regions"))
         provs = ld.records(ld.display(DATA_FILES["provinces"]), raw.get("provinces"), S.Province, "provinces")
-        _check_provinces(ld, raw, provs, sources)
+        _check_provinces(ld, raw, provs, sources, regions)
         return provs
 
     provinces = ld.stage("provinces", yaml_parse, process_provinces, dict)
@@ -589,11 +865,26 @@ def load_dataset(data_dir: Path | str) -> Dataset:
     values = ld.stage("values", csv_parse(S.REQUIRED_VALUE_COLUMNS, S.VALUE_COLUMNS),
                       lambda t: _check_values(ld, t, provinces, indicators, sources, districts),
                       lambda: _empty_values())
+    national = [values]
+    loaded = [(ld.display(DATA_FILES["values"]), values)]
+    for path in national_files(data_dir):
+        rel = f"{NATIONAL_DIR}/{path.name}"
+        national.append(ld.stage(
+            "national", lambda raw, file: _parse_values_fast(raw, file, ld),
+            lambda t: _check_values_fast(ld, t, provinces, indicators, sources, districts, list(loaded)),
+            lambda: _empty_values(), name=rel))
+        loaded.append((ld.display(rel), national[-1]))
+    # ``row`` is the line in its own file; ``file`` says which (values.csv, national/pci.csv)
+    for (where, frame) in loaded:
+        frame["file"] = _relative_name(ld, where)
+    if len(national) > 1:
+        values = pd.concat([v for v in national if len(v)] or [values], ignore_index=True)
+        values["rank_of"] = values["rank_of"].astype("Int64")
     zones = ld.stage("zones", csv_parse(S.REQUIRED_ZONE_COLUMNS, S.ZONE_COLUMNS),
                      lambda t: _check_zones(ld, t, provinces, sources, districts),
                      lambda: pd.DataFrame(columns=_ZONE_FRAME_COLUMNS))
 
-    used = set(values["source"]) | set(zones["source"]) | {
+    used = set(values["source"].unique()) | set(zones["source"]) | {
         p.merger.source for p in provinces.values() if p.merger}
     for sid in sources if not ld.failed & {"values", "zones", "provinces"} else ():
         if sid not in used:
@@ -601,7 +892,7 @@ def load_dataset(data_dir: Path | str) -> Dataset:
                    "source_unused", WARNING, text=sid)
     ld.mark_follow_ons()
     return Dataset(data_dir, meta, provinces, indicators, sources, values, zones,
-                   ld.problems, ld.stale, districts, _fingerprint(ld, data_dir), concepts)
+                   ld.problems, ld.stale, districts, _fingerprint(ld, data_dir), concepts, dict(regions))
 
 
 def _fingerprint(ld: _Loader, data_dir: Path) -> str:
@@ -625,10 +916,12 @@ def _entry_line(raw: Any, key: str, ident: str) -> int | None:
     return None
 
 
-def _check_provinces(ld: _Loader, raw: Any, provinces: dict, sources: dict) -> None:
+def _check_provinces(ld: _Loader, raw: Any, provinces: dict, sources: dict, regions: dict | None = None) -> None:
     file = ld.display(DATA_FILES["provinces"])
     for pid, p in provinces.items():
         line = _entry_line(raw, "provinces", pid)
+        if p.region and regions is not None and p.region not in regions:
+            ld.add(file, line, "region", "not_allowed", text=p.region, allowed=", ".join(regions) or "-")
         if p.merger:
             if p.merger.into not in provinces:
                 ld.add(file, line, "merger.into", "unknown_province", text=p.merger.into,
@@ -678,13 +971,19 @@ def _rows(ld: _Loader, table: Table, model: type[BaseModel]) -> list[tuple[int, 
 
 _VALUE_FRAME_COLUMNS = [
     "province", "indicator", "period", "value", "value_text", "qualifier", "estimate", "scope",
-    "rank_of", "district", "source", "derived", "derivation", "period_inferred", "confidence",
-    "note", "row", "year_start", "year_end", "topic", "concept", "scope_rank",
+    "rank_of", "district", "source", "derived", "derivation", "derivation_vi", "derivation_en",
+    "period_inferred", "confidence", "note_vi", "note_en", "row", "year_start", "year_end", "topic", "concept", "scope_rank",
 ]
 
 
+def _relative_name(ld: _Loader, shown: str) -> str:
+    """``data/national/pci.csv`` -> ``national/pci.csv``."""
+    prefix = ld.data_dir.name + "/"
+    return shown[len(prefix):] if shown.startswith(prefix) else shown
+
+
 def _empty_values() -> pd.DataFrame:
-    df = pd.DataFrame(columns=_VALUE_FRAME_COLUMNS)
+    df = pd.DataFrame(columns=_VALUE_FRAME_COLUMNS + ["file"])
     df["rank_of"] = df["rank_of"].astype("Int64")
     return df
 
@@ -710,8 +1009,8 @@ def _check_values(ld: _Loader, table: Table | None, provinces: dict, indicators:
             err("source", "unknown_source", text=r.source)
         if r.district and r.district not in districts:
             err("district", "unknown_district", text=r.district)
-        if r.derived and not r.derivation:
-            err("derivation", "derivation_missing")
+        if r.derived and not (r.derivation_vi or r.derivation_en):
+            err("derivation_vi", "derivation_missing")
         full = tuple(sorted(cells.items()))
         if full in seen_rows:
             err("-", "duplicate_row", first=seen_rows[full])
@@ -740,6 +1039,8 @@ def _check_values(ld: _Loader, table: Table | None, provinces: dict, indicators:
                     err("value", "rank_above_total", text=r.value, total=r.rank_of)
         if err.bad:
             continue
+        _check_note(ld, file, row_no, r)
+        _check_note(ld, file, row_no, r, "derivation_")
         confidence = r.confidence or (src.confidence if src else "low")
         if confidence == "low":
             ld.add(file, row_no, "confidence", "low_confidence", WARNING,
@@ -753,6 +1054,17 @@ def _check_values(ld: _Loader, table: Table | None, provinces: dict, indicators:
     df = pd.DataFrame(records, columns=_VALUE_FRAME_COLUMNS)
     df["rank_of"] = df["rank_of"].astype("Int64")
     return df
+
+
+def _check_note(ld: _Loader, file: str, row: int | None, obj: Any, prefix: str = "note_") -> None:
+    """A note in one language only is a warning naming the missing column (``note_vi``)."""
+    vi, en = (getattr(obj, prefix + "vi", None), getattr(obj, prefix + "en", None)) if prefix in (
+        "note_", "derivation_") else (obj.vi, obj.en)
+    kind = "derivation" if prefix == "derivation_" else "note"
+    if en and not vi:
+        ld.add(file, row, prefix + "vi", kind + "_vi_missing", WARNING, field=prefix + "vi")
+    elif vi and not en:
+        ld.add(file, row, prefix + "en", kind + "_en_missing", WARNING, field=prefix + "en")
 
 
 def _open(bound: float | None) -> str:
@@ -800,6 +1112,7 @@ def _check_zones(ld: _Loader, table: Table | None, provinces: dict, sources: dic
             err("area_ha", "below_min", text=z.area_ha, min=0, max="…")
         if err.bad:
             continue
+        _check_note(ld, file, row_no, z)
         records.append({
             **z.model_dump(), "row": row_no,
             "area": float(z.area_ha) if z.area_ha is not None else float("nan"),

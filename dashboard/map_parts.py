@@ -15,12 +15,17 @@ import streamlit as st
 
 from . import export, maps
 from .i18n import pick, t
-from .present import escape_md, md, md_join, period_text, source_text, value_text
+from .present import escape_md, md, md_join, note_text, period_text, source_text, value_text
 from . import cache
 from .components import comparability_note
 from .session import Context
 
-MAP_HEIGHT = 560
+MAP_HEIGHT = maps.VIEW_HEIGHT
+#: map | legend and side panel. maps.VIEW_WIDTH is the map's width at 1366×768 with the
+#: sidebar open (the narrowest projector layout): the initial view is fitted to it.
+MAP_COLUMNS = [2.8, 1.2]
+#: a map panel narrower than this (px) has its legend under the map, not beside it
+LEGEND_BESIDE_MIN = 480
 
 
 def _token(cfg) -> str | None:
@@ -34,8 +39,10 @@ def _token(cfg) -> str | None:
 
 
 def model_and_deck(ctx: Context, provinces: list[str], vintage: str, focus: str | None,
-                   measure: str | None):
-    return cache.model_and_deck(ctx.ds, provinces, ctx.lang, vintage, focus, measure, _token(ctx.cfg))
+                   measure: str | None, view_size: tuple[int, int] = (maps.VIEW_WIDTH, maps.VIEW_HEIGHT)):
+    """The map (cached), its initial view fitted to a map of ``view_size`` pixels."""
+    return cache.model_and_deck(ctx.ds, provinces, ctx.lang, vintage, focus, measure, _token(ctx.cfg),
+                                view_size)
 
 
 def geo_for(ctx: Context) -> maps.Geo:
@@ -44,14 +51,69 @@ def geo_for(ctx: Context) -> maps.Geo:
 
 # ----------------------------------------------------------------------------- pieces
 
+#: The legend beside the map (st.html sanitises it; every label is escaped here).
+LEGEND_CSS = """
+<style>
+  .map-legend { font-size: 15px; line-height: 1.45; color: #1b1b1b; }
+  .map-legend .head { font-weight: 700; font-size: 16px; margin-bottom: 2px; }
+  .map-legend .row { margin: 0 0 4px 0; }
+  .map-legend .item { display: inline-flex; align-items: center; gap: 4px; margin-right: 10px;
+                      white-space: nowrap; }
+  .map-legend .sw { display: inline-block; width: 14px; height: 14px; box-sizing: border-box; flex: none; }
+  .map-legend .area { border: 2px solid; border-radius: 2px; }
+  .map-legend .line { height: 0; border-top: 2px solid; width: 18px; }
+  .map-legend .dash { height: 0; border-top: 2px dashed; width: 18px; }
+  .map-legend .dot, .map-legend .ring { border-radius: 50%; border: 2px solid; }
+  .map-legend .letter { font-weight: 700; width: auto; height: auto; }
+</style>
+"""
+
+
+def _css_rgba(c) -> str:
+    r, g, b, *a = [int(x) for x in c] + [255]
+    return f"rgba({r},{g},{b},{round(a[0] / 255, 2)})"
+
+
+def legend_html(ctx: Context, model: maps.MapModel) -> str:
+    """The legend as HTML: swatches in the layers' colours, short labels (escaped)."""
+    head = html.escape(t("map.legend_title", ctx.lang))
+    out = [f'<div class="map-legend" data-testid="map-legend"><div class="head">{head}</div>']
+    for row in maps.legend_rows(model, ctx.cfg, ctx.lang):
+        items = []
+        for e in row:
+            label = html.escape(str(e["label"]))
+            shape = e["shape"]
+            if shape == "text":
+                items.append(f'<span class="item">{label}</span>')
+                continue
+            if shape == "letter":
+                sw = f'<span class="sw letter">{html.escape(e["mark"])}</span>'
+            else:
+                style = []
+                if "fill" in e and shape not in ("line", "dash"):
+                    style.append(f"background:{_css_rgba(e['fill'])}")
+                if "line" in e:
+                    style.append(f"border-color:{_css_rgba(e['line'])}")
+                sw = f'<span class="sw {shape}" style="{";".join(style)}"></span>'
+            items.append(f'<span class="item">{sw}{label}</span>')
+        out.append(f'<div class="row">{"".join(items)}</div>')
+    out.append("</div>")
+    return LEGEND_CSS + "".join(out)
+
+
 def legend(ctx: Context, model: maps.MapModel) -> None:
+    """The legend, visible beside the map."""
+    st.html(legend_html(ctx, model))
+
+
+def legend_details(ctx: Context) -> None:
+    """The legend in full sentences (inside the "Chi tiết" expander)."""
     lang = ctx.lang
-    with st.expander(t("map.legend_title", lang), icon=":material/legend_toggle:", expanded=False):
-        st.caption(t("map.legend_provinces", lang))
-        st.caption(t("map.legend_status", lang, operating=t("map.status.operating", lang),
-                     building=t("map.status.under_construction", lang), planned=t("map.status.planned", lang)))
-        st.caption(t("map.legend_kind", lang))
-        st.caption(t("map.legend_precision", lang))
+    st.caption(t("map.legend_provinces", lang))
+    st.caption(t("map.legend_status", lang, operating=t("map.status.operating", lang),
+                 building=t("map.status.under_construction", lang), planned=t("map.status.planned", lang)))
+    st.caption(t("map.legend_kind", lang))
+    st.caption(t("map.legend_precision", lang))
 
 
 def party_notes(ctx: Context, model: maps.MapModel) -> None:
@@ -81,14 +143,26 @@ def party_notes(ctx: Context, model: maps.MapModel) -> None:
         st.caption(t("map.party.district_present", lang))
 
 
+#: The side panel beside the map shows at most this many lines (title included); the
+#: rest goes into its "Chi tiết" expander.
+PANEL_LINES = 5
+
+
 def kpis(ctx: Context, model: maps.MapModel) -> None:
+    """Beside the map: the parks drawn per province (≤ PANEL_LINES lines), then "Chi tiết"
+    with what each count means, the official counts and the legend in full."""
     lang = ctx.lang
-    st.markdown(f"**{t('map.kpi.title', lang)}**")
-    for c in maps.zone_counts(ctx.ds, model.zones, model.no_location, model.provinces, lang):
-        with st.container(border=True):
-            st.metric(md_join(" · ", [c["name"], md("map.kpi.drawn", lang)]), str(c["drawn"]),
-                      help=t("map.kpi.drawn_help", lang))
-            st.caption(escape_md(c["note"]))
+    counts = maps.zone_counts(ctx.ds, model.zones, model.no_location, model.provinces, lang)
+    with st.container(key="map_side"):
+        lines = [f"**{t('map.kpi.title', lang)}**"]
+        lines += [md_join(" · ", [c["name"], md("map.kpi.drawn", lang)]) + f": **{int(c['drawn'])}**"
+                  for c in counts][:PANEL_LINES - 1]
+        st.markdown("  \n".join(lines), help=t("map.kpi.drawn_help", lang))
+        with st.expander(t("map.more", lang), icon=":material/info:"):
+            for c in counts:
+                st.markdown(md_join(" · ", [c["name"], md("map.kpi.drawn", lang)]) + f": **{int(c['drawn'])}**")
+                st.caption(escape_md(c["note"]))
+            legend_details(ctx)
 
 
 def _zone_details(ctx: Context, zone_id: str) -> None:
@@ -114,8 +188,9 @@ def _zone_details(ctx: Context, zone_id: str) -> None:
     src = ds.sources.get(z["source"])
     if src is not None and src.url:
         st.markdown(source_text(src, lang, with_link=True))
-    if z.get("note"):
-        st.caption(md("map.details.zone_note", lang, note=z["note"]))
+    note = note_text(z, lang)
+    if note:
+        st.caption(md("map.details.zone_note", lang, note=note))
 
 
 def _province_details(ctx: Context, model: maps.MapModel, pid: str) -> None:
@@ -190,12 +265,112 @@ def tables(ctx: Context, model: maps.MapModel) -> None:
 
 # ----------------------------------------------------------------------------- page
 
-def map_panel(ctx: Context, key: str, measure: str | None = None, height: int = 420) -> None:
-    """A map of the compared provinces for another page (no controls, no selection)."""
+def map_panel(ctx: Context, key: str, measure: str | None = None, height: int = maps.PANEL_HEIGHT,
+              width: int = maps.PANEL_WIDTH) -> None:
+    """A map of the compared provinces for another page (no controls, no selection).
+
+    ``width``: the panel's width in pixels at 1366×768 with the sidebar open (the narrowest
+    projector layout; the default is a third of the main column). The initial view is
+    fitted to the map's size there, so every compared province is whole at that size and
+    at any wider one (1920×1080). A panel at least LEGEND_BESIDE_MIN px wide has its legend
+    beside the map; a narrower one, right under it.
+    """
     geo = geo_for(ctx)
     provinces = [p for p in ctx.view.provinces if maps.province_feature(ctx.ds, geo, p, "2024") is not None]
     if not provinces:
         return
-    model, deck = model_and_deck(ctx, provinces, "2024", None, measure)
-    st.pydeck_chart(deck, key=f"map-{key}", height=height)
+    beside = width >= LEGEND_BESIDE_MIN
+    map_width = int((width - 16) * MAP_COLUMNS[0] / sum(MAP_COLUMNS)) if beside else width
+    model, deck = model_and_deck(ctx, provinces, "2024", None, measure, (map_width, height))
+    if beside:
+        left, right = st.columns(MAP_COLUMNS, gap="small")
+        with left:
+            st.pydeck_chart(deck, key=f"map-{key}", height=height)
+        with right:
+            legend(ctx, model)
+    else:
+        st.pydeck_chart(deck, key=f"map-{key}", height=height)
+        legend(ctx, model)
     st.caption(md("map.attribution", ctx.lang, text=" · ".join(model.attribution)))
+
+
+# ----------------------------------------------------------------------------- national map
+
+def _national(ds, indicator: str, year: str, provinces: tuple, lang: str, view_size: tuple, token):
+    from .config import get_config
+
+    cfg = get_config()
+    model = maps.national_model(ds, cache.geo(ds), cfg, indicator, year, provinces, lang, view_size)
+    deck = maps.national_deck(model, cfg, token)
+    deck.to_json()  # serialise once: every session reuses the text
+    return model, deck
+
+
+def national_model_and_deck(ctx: Context, indicator: str, year: str, view_size=(maps.VIEW_WIDTH, MAP_HEIGHT)):
+    """The national choropleth, built once per (data, indicator, year, provinces, lang)."""
+    return cache.memo(_national, ctx.ds, indicator, year, tuple(ctx.view.provinces), ctx.lang,
+                      tuple(view_size), _token(ctx.cfg))
+
+
+def national_measures(ctx: Context) -> list[str]:
+    return cache.memo(maps.national_measures, ctx.ds)
+
+
+def national_years(ctx: Context, indicator: str) -> list[str]:
+    return cache.memo(maps.national_years, ctx.ds, indicator)
+
+
+def national_legend_html(ctx: Context, model: maps.NationalMap) -> str:
+    """The choropleth's legend: title, how the classes were cut, one swatch per class
+    (range and number of provinces), missing provinces, the compared provinces' outlines."""
+    lang = ctx.lang
+    esc = html.escape
+    head = esc(t("map.national.legend_title", lang, indicator=model.title, year=model.year))
+    out = [f'<div class="map-legend" data-testid="national-legend"><div class="head">{head}</div>',
+           f'<div class="row" data-testid="national-method">{esc(model.method_text)}</div>']
+    for e in maps.national_legend(model):
+        cls = "sw area hatch" if e.get("missing") else "sw area"
+        style = f"background:{_css_rgba(e['fill'])};border-color:rgba(120,120,120,1)"
+        if e.get("missing"):
+            style += (";background-image:repeating-linear-gradient(135deg,rgba(110,110,110,1) 0 1px,"
+                      "transparent 1px 4px)")
+        out.append(f'<div class="row"><span class="item"><span class="{cls}" style="{style}"></span>'
+                   f'{esc(e["label"])} ({esc(str(e["count"]))})</span></div>')
+    note = "map.national.rank_note" if model.classes.reverse else "map.national.value_note"
+    out.append(f'<div class="row">{esc(t(note, lang))}</div>')
+    if model.compared:
+        items = []
+        for i, pid in enumerate(model.compared):
+            colour = maps._rgb(ctx.cfg.colour(pid, i))
+            items.append(f'<span class="item"><span class="sw area" style="border:3px solid {_css_rgba(colour)}">'
+                         f'</span>{esc(ctx.ds.province_name(pid, lang))}</span>')
+        out.append(f'<div class="row">{esc(t("map.national.compared", lang))}</div><div class="row">{"".join(items)}</div>')
+    out.append("</div>")
+    return LEGEND_CSS + "".join(out)
+
+
+def national_map(ctx: Context, indicator: str, year: str) -> None:
+    """The map page in "Cả nước" mode: the choropleth, its legend, missing provinces,
+    sources, attribution and the table of the 63 figures."""
+    from .present import sources_line
+
+    lang = ctx.lang
+    st.caption(t("map.national.intro", lang))
+    if ctx.view.vintage == "2025":
+        st.info(t("map.national.vintage_note", lang), icon=":material/merge:")
+    model, deck = national_model_and_deck(ctx, indicator, year)
+    left, right = st.columns(MAP_COLUMNS, gap="small")
+    with left:
+        st.pydeck_chart(deck, key="map-national", height=MAP_HEIGHT)
+    with right:
+        st.html(national_legend_html(ctx, model))
+    if model.missing:
+        st.markdown(md("map.national.missing", lang, names=", ".join(model.missing)))
+    else:
+        st.caption(t("map.national.missing_none", lang, n=len(model.items), year=year))
+    st.caption(sources_line(ctx.ds, model.sources, lang, as_md=True))
+    st.caption(md("map.attribution", lang, text=" · ".join(model.attribution)))
+    table = maps.national_table(model)
+    with st.expander(t("map.national.table", lang, n=len(table)), icon=":material/table:"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        _download(table, f"map-national-{indicator}-{year}", lang)

@@ -24,6 +24,8 @@ Tooltips
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
@@ -38,15 +40,21 @@ from . import fmt
 from .compare import pair_for_concept
 from .data import GEO_DIR, signature
 from .i18n import pick, t
-from .present import period_text, source_text, value_text
+from .present import flags, period_text, source_short, source_text, value_text
 
 PROVINCE_FILES = {"2024": "provinces_2024.geojson", "2025": "provinces_2025.geojson"}
-DISTRICT_FILES = ("districts_thai_nguyen.geojson", "districts_hai_duong.geojson")
+#: District boundaries are every ``geo/districts_*.geojson`` (see ``data.district_files``).
 
 MAP_STYLE_SENTINEL = "__MAP_STYLE__"  # pydeck's "no style given"; Streamlit draws no base map
 DECIMALS = 4  # ~11 m: far below the 50-300 m simplification of the files
 NEIGHBOUR_PAD = 0.35  # degrees around the compared provinces' box
-VIEW_WIDTH, VIEW_HEIGHT = 900, 560
+#: The map page's map at its narrowest (1366×768 with the sidebar open: 2.8/4 of the
+#: 906 px main column, ~620 px) and its height; the topic pages' map panel has the same
+#: width, PANEL_HEIGHT high. Initial views are fitted to this size (a wider map shows more).
+VIEW_WIDTH, VIEW_HEIGHT = 610, 480
+#: The map panel of a topic page by default: a third of the main column at 1366×768
+#: (the economy page lays its panels out in up to three columns), PANEL_HEIGHT high.
+PANEL_WIDTH, PANEL_HEIGHT = 285, 420
 
 STATUS_COLOURS = {
     "operating": [27, 120, 55],
@@ -98,6 +106,8 @@ class Geo:
     districts: dict  # code -> Feature (props: name, name_en, province_code, ...)
     inner_lines: dict  # province code -> list of paths (district lines inside the province)
     attribution: dict  # file stem -> attribution text (from the file's metadata)
+    #: file stem -> Vietnamese attribution (metadata ``attribution_vi``), where the file has one
+    attribution_vi: dict = field(default_factory=dict)
 
     def district_centroid(self, codes: Iterable[str]) -> tuple[float, float] | None:
         """Centroid of the union of ``codes`` (area-weighted; districts do not overlap)."""
@@ -171,13 +181,15 @@ def _feature(raw: dict) -> Feature | None:
     return Feature(code, props, polys, bbox, centroid, area)
 
 
-def _read(path: Path) -> tuple[list[Feature], str]:
+def _read(path: Path) -> tuple[list[Feature], str, str]:
+    """Features, the attribution and its Vietnamese version (``attribution_vi``) of a file."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return [], ""
+        return [], "", ""
     feats = [f for f in (_feature(r) for r in data.get("features") or []) if f is not None]
-    return feats, str((data.get("metadata") or {}).get("attribution", ""))
+    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    return feats, str(meta.get("attribution") or ""), str(meta.get("attribution_vi") or "")
 
 
 def inner_lines(features: Iterable[Feature]) -> list[list[list[float]]]:
@@ -224,21 +236,30 @@ def inner_lines(features: Iterable[Feature]) -> list[list[list[float]]]:
 @lru_cache(maxsize=4)
 def _load_geo(path: str, signature: tuple) -> Geo:  # noqa: ARG001 - signature is the cache key
     geo_dir = Path(path) / GEO_DIR
-    provinces, attribution = {}, {}
+    provinces, attribution, attribution_vi = {}, {}, {}
     for vintage, name in PROVINCE_FILES.items():
-        feats, attr = _read(geo_dir / name)
+        feats, attr, attr_vi = _read(geo_dir / name)
         provinces[vintage] = {f.code: f for f in feats}
-        attribution[Path(name).stem] = attr
+        attribution[Path(name).stem], attribution_vi[Path(name).stem] = attr, attr_vi
     districts: dict[str, Feature] = {}
-    for name in DISTRICT_FILES:
-        feats, attr = _read(geo_dir / name)
+    for name in (p.name for p in sorted(geo_dir.glob("districts_*.geojson"))):
+        feats, attr, attr_vi = _read(geo_dir / name)
         districts.update({f.code: f for f in feats})
-        attribution[Path(name).stem] = attr
+        attribution[Path(name).stem], attribution_vi[Path(name).stem] = attr, attr_vi
     by_province: dict[str, list[Feature]] = {}
     for f in districts.values():
         by_province.setdefault(str(f.props.get("province_code", "")), []).append(f)
     lines = {code: inner_lines(feats) for code, feats in by_province.items()}
-    return Geo(provinces, districts, lines, attribution)
+    return Geo(provinces, districts, lines, attribution, attribution_vi)
+
+
+def attribution_text(geo: Geo, stem: str, lang: str) -> str:
+    """The map credit of one boundary file in ``lang``: the Vietnamese text on Vietnamese
+    pages; where a file has none, its attribution marked ``(English)``."""
+    text = geo.attribution.get(stem, "")
+    if lang == "vi":
+        return geo.attribution_vi.get(stem) or (f"{text} (English)" if text else "")
+    return text
 
 
 def load_geo(data_dir: Path | str) -> Geo:
@@ -319,17 +340,58 @@ def _overlaps(a: tuple, b: tuple) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def fit_view(bbox: tuple, width: int = VIEW_WIDTH, height: int = VIEW_HEIGHT,
-             padding: float = 0.08) -> dict:
-    """Latitude, longitude and zoom showing ``bbox`` in a ``width`` × ``height`` map."""
-    lon0, lat0, lon1, lat1 = bbox
-    lat_c = (lat0 + lat1) / 2
-    dx = max(lon1 - lon0, 1e-3) * (1 + 2 * padding)
-    dy = max(lat1 - lat0, 1e-3) * (1 + 2 * padding) / max(math.cos(math.radians(lat_c)), 0.2)
-    zoom = min(math.log2(width * 360 / (dx * 512)), math.log2(height * 360 / (dy * 512)))
-    return {"latitude": round(lat_c, 5), "longitude": round((lon0 + lon1) / 2, 5),
-            "zoom": round(max(1.0, min(zoom, 14.0)), 2)}
+TILE_SIZE = 512  # deck.gl's world size at zoom 0, in pixels
+FIT_MARGIN = 24  # pixels kept free around the fitted box
+MAX_ZOOM = 14.0
 
+
+def _merc_y(lat: float) -> float:
+    """Web Mercator y (radians) of a latitude."""
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _merc_lat(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def fit_view(bounds: tuple, width_px: int = VIEW_WIDTH, height_px: int = VIEW_HEIGHT,
+             margin_px: int = FIT_MARGIN) -> tuple[float, float, float]:
+    """``(latitude, longitude, zoom)`` that shows ``bounds`` whole in a map of
+    ``width_px`` × ``height_px`` pixels (deck.gl's Web Mercator view), with ``margin_px``
+    free on every side.
+
+    ``bounds`` is ``(min lon, min lat, max lon, max lat)``. The zoom is rounded *down*
+    (to 0.01), so the box always fits; a wider or taller map shows more around it.
+    """
+    lon0, lat0, lon1, lat1 = bounds
+    y0, y1 = _merc_y(lat0), _merc_y(lat1)
+    w = max(width_px - 2 * margin_px, 1)
+    h = max(height_px - 2 * margin_px, 1)
+    dx = max(lon1 - lon0, 1e-4) / 360 * TILE_SIZE  # pixels at zoom 0
+    dy = max(y1 - y0, 1e-6) / (2 * math.pi) * TILE_SIZE
+    zoom = min(math.log2(w / dx), math.log2(h / dy), MAX_ZOOM)
+    zoom = math.floor(max(zoom, 1.0) * 100) / 100
+    lat_c = _merc_lat((y0 + y1) / 2)
+    return round(lat_c, 5), round((lon0 + lon1) / 2, 5), zoom
+
+
+def visible_bounds(latitude: float, longitude: float, zoom: float, width_px: int,
+                   height_px: int) -> tuple[float, float, float, float]:
+    """The ``(min lon, min lat, max lon, max lat)`` a map of that size shows (no pitch)."""
+    scale = TILE_SIZE * 2 ** zoom
+    half_lon = width_px / 2 / scale * 360
+    yc = _merc_y(latitude)
+    half_y = height_px / 2 / scale * 2 * math.pi
+    return (longitude - half_lon, _merc_lat(yc - half_y), longitude + half_lon, _merc_lat(yc + half_y))
+
+
+def view_state(bounds: tuple | None, width_px: int = VIEW_WIDTH, height_px: int = VIEW_HEIGHT) -> dict:
+    """The deck's initial view: ``bounds`` fitted (:func:`fit_view`), else northern Vietnam."""
+    if bounds is None:
+        return {"latitude": 21.0, "longitude": 106.0, "zoom": 6.0}
+    lat, lon, zoom = fit_view(bounds, width_px, height_px)
+    return {"latitude": lat, "longitude": lon, "zoom": zoom}
 
 
 def province_feature(ds, geo: Geo, pid: str, vintage: str = "2024") -> Feature | None:
@@ -628,6 +690,38 @@ def party_layer_data(ds, geo: Geo, cfg, provinces: Iterable[str], measure: str |
 #: default is a monospace font.
 LABEL_FONT = '"Source Sans", "Source Sans Pro", "DejaVu Sans", sans-serif'
 
+#: Place names are the deck's last layers, so no marker hides them, each on a light
+#: background box; names that would overlap at the initial view are thinned here
+#: (:func:`thin_labels`: the larger district keeps its name). NOTE: deck.gl's
+#: CollisionFilterExtension is registered by Streamlit 1.67 but did not thin overlapping
+#: names in Chromium (software WebGL), so the thinning is done when the deck is built.
+LABEL_BACKGROUND = [255, 255, 255, 215]
+LABEL_SIZE = 15  # px
+
+
+def label_style(priority: int = 0) -> dict:  # noqa: ARG001 - kept for callers' readability
+    """TextLayer arguments for place names drawn above markers (see LABEL_BACKGROUND)."""
+    return {"background": True, "get_background_color": LABEL_BACKGROUND, "background_padding": [4, 2, 4, 2]}
+
+
+def thin_labels(labels: list[dict], view: dict, size: int = LABEL_SIZE) -> list[dict]:
+    """``labels`` (in priority order) without those whose box would overlap an earlier
+    one at ``view``'s zoom: the box is estimated from the text length (0.55 em per
+    character) and the font size, plus the background padding."""
+    scale = TILE_SIZE * 2 ** float(view.get("zoom", 6.0))
+    kept, boxes = [], []
+    for lab in labels:
+        x = lab["longitude"] / 360 * scale
+        y = -_merc_y(lab["latitude"]) / (2 * math.pi) * scale
+        half_w = len(str(lab["text"])) * size * 0.55 / 2 + 5
+        half_h = size * 0.75 + 3
+        box = (x - half_w, y - half_h, x + half_w, y + half_h)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        kept.append(lab)
+    return kept
+
 #: NOTE: pydeck turns every string property into a JavaScript expression ("@@=auto"); these
 #: deck.gl properties take plain strings, and an expression breaks them (the TextLayer
 #: then fails with "function is not iterable" and draws no Vietnamese labels).
@@ -690,7 +784,10 @@ def focus_province(ds, focus: str | None, provinces: Iterable[str]) -> str | Non
 
 
 def map_model(ds, geo: Geo, cfg, provinces: Iterable[str], lang: str, vintage: str = "2024",
-              focus: str | None = None, measure: str | None = None) -> MapModel:
+              focus: str | None = None, measure: str | None = None,
+              view_size: tuple[int, int] = (VIEW_WIDTH, VIEW_HEIGHT)) -> MapModel:
+    """What one map draws. ``view_size`` is the map's size in pixels (the narrowest it is
+    drawn at): the initial view fits the compared (or focused) provinces into it."""
     provinces = [p for p in provinces if p in ds.provinces]
     vintage = vintage if vintage in PROVINCE_FILES else "2024"
     drawn, seen = [], set()
@@ -732,14 +829,14 @@ def map_model(ds, geo: Geo, cfg, provinces: Iterable[str], lang: str, vintage: s
     fp = focus_province(ds, focus, provinces)
     target = [d for d in drawn if d["id"] == fp] or drawn
     tbox = _union_bbox(d["feature"].bbox for d in target)
-    view = fit_view(tbox) if tbox else {"latitude": 21.0, "longitude": 106.0, "zoom": 6.0}
+    view = view_state(tbox, *view_size)
     if party.mode == "columns":
         view["pitch"] = 40
-    attribution = [geo.attribution.get("provinces_2025" if vintage == "2025" else "provinces_2024", "")]
+    attribution = [attribution_text(geo, "provinces_2025" if vintage == "2025" else "provinces_2024", lang)]
     if vintage == "2025":
-        attribution.append(geo.attribution.get("provinces_2024", ""))
+        attribution.append(attribution_text(geo, "provinces_2024", lang))
     else:
-        attribution += [geo.attribution.get(Path(n).stem, "") for n in DISTRICT_FILES]
+        attribution += [attribution_text(geo, n, lang) for n in sorted(geo.attribution) if n.startswith("districts_")]
     attribution = list(dict.fromkeys(a for a in attribution if a))
     return MapModel(provinces, vintage, focus, lang, drawn, neighbours, old, zones, no_loc, party, view,
                     attribution, notes)
@@ -778,6 +875,7 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
     lang = model.lang
     neighbour_rgb = list(cfg.map.neighbour_colour)[:3]
     layers: list[pdk.Layer] = []
+    label_layers: list[pdk.Layer] = []  # text of places: appended after every marker
     neighbours_fc = {"type": "FeatureCollection", "features": [{
         "type": "Feature", "geometry": _geometry(f, step=3, decimals=3),
         "properties": {"code": f.code, "tt_title": _plain(f.label(lang)),
@@ -814,25 +912,26 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
             pid = _province_of_code(ds, f.code, "2024")
             old_labels.append({"text": (ds.province_name(pid, lang) if pid else f.label(lang)) + " " + t("map.old_suffix", lang),
                                "longitude": round(f.centroid[0], 5), "latitude": round(f.centroid[1], 5)})
-        layers.append(pdk.Layer(
+        label_layers.append(pdk.Layer(
             "TextLayer", old_labels, id="province-labels", get_position=["longitude", "latitude"],
             get_text="text", character_set="auto", font_family=LABEL_FONT, get_size=15, get_color=[30, 30, 30, 255],
-            background=True, get_background_color=[255, 255, 255, 190], pickable=False))
+            pickable=False, **label_style(priority=50)))
     else:
         district_paths, district_labels = [], []
         for d in model.drawn_provinces:
             for p in d["lines"]:
                 district_paths.append({"path": p, "province": d["id"]})
-            for f in d["districts"]:
+            for f in sorted(d["districts"], key=lambda f: -f.area):  # larger districts first
                 district_labels.append({"text": f.label(lang), "code": f.code,
                                         "longitude": round(f.centroid[0], 5), "latitude": round(f.centroid[1], 5)})
+        district_labels = thin_labels(district_labels, model.view)
         layers.append(pdk.Layer(
             "PathLayer", district_paths, id="districts", get_path="path", get_color=[60, 60, 60, 160],
             width_units="pixels", get_width=1, pickable=False))
-        layers.append(pdk.Layer(
+        label_layers.append(pdk.Layer(
             "TextLayer", district_labels, id="district-labels", get_position=["longitude", "latitude"],
-            get_text="text", character_set="auto", font_family=LABEL_FONT, get_size=13, get_color=[50, 50, 50, 255],
-            size_units="pixels", pickable=False))
+            get_text="text", character_set="auto", font_family=LABEL_FONT, get_size=LABEL_SIZE,
+            get_color=[30, 30, 30, 255], size_units="pixels", pickable=False, **label_style(priority=10)))
     party = model.party
     if party.mode == "columns":
         cols = [{k: it[k] for k in ("province", "longitude", "latitude", "colour", "tt_title", "tt_body")}
@@ -858,10 +957,10 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
             get_fill_color="properties.fill"))
     if party.items:
         labels = [{"text": it["label"], "longitude": it["longitude"], "latitude": it["latitude"]} for it in party.items]
-        layers.append(pdk.Layer(
+        label_layers.append(pdk.Layer(
             "TextLayer", labels, id="party-labels", get_position=["longitude", "latitude"], get_text="text",
-            character_set="auto", font_family=LABEL_FONT, get_size=16, get_color=[0, 0, 0, 255], background=True,
-            get_background_color=[255, 255, 255, 220], get_pixel_offset=[0, -28], pickable=False))
+            character_set="auto", font_family=LABEL_FONT, get_size=16, get_color=[0, 0, 0, 255],
+            get_pixel_offset=[0, -28], pickable=False, **label_style(priority=100)))
     zone_cols = ["id", "province", "name", "kind", "status", "precision", "longitude", "latitude", "radius",
                  "fill", "line", "line_width", "mark", "tt_title", "tt_body"]
     zones = model.zones[zone_cols].to_dict("records") if not model.zones.empty else []
@@ -875,19 +974,54 @@ def deck_from_model(model: MapModel, ds, cfg, token: str | None = None) -> pdk.D
     layers.append(pdk.Layer(
         "TextLayer", marks, id="zone-kinds", get_position=["longitude", "latitude"], get_text="text",
         character_set="auto", font_family=LABEL_FONT, get_size=11, get_color=[0, 0, 0, 255], size_units="pixels", pickable=False))
+    # Names last: drawn above the parks' markers, on a light background (see label_style).
+    layers += label_layers
     return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**model.view),
                     tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}, **base_map_args(cfg, token))
 
 
 def build_deck(ds, geo: Geo, cfg, provinces: Iterable[str], lang: str, vintage: str = "2024",
                focus: str | None = None, measure: str | None = None, token: str | None = None,
-               model: MapModel | None = None) -> pdk.Deck:
+               model: MapModel | None = None,
+               view_size: tuple[int, int] = (VIEW_WIDTH, VIEW_HEIGHT)) -> pdk.Deck:
     """The map of ``provinces``: see the module docstring for layers and offline behaviour."""
-    model = model or map_model(ds, geo, cfg, provinces, lang, vintage, focus, measure)
+    model = model or map_model(ds, geo, cfg, provinces, lang, vintage, focus, measure, view_size)
     return deck_from_model(model, ds, cfg, token)
 
 
 # ----------------------------------------------------------------------------- tables
+
+def legend_rows(model: MapModel, cfg, lang: str) -> list[list[dict]]:
+    """The legend beside the map: at most five short rows of ``{shape, fill, line, label}``
+    entries, in the colours the layers use (``shape``: area, line, dash, dot, letter).
+
+    Rows: the provinces and their neighbours; district or former-province lines; park
+    status; location precision; park kinds (with "size = area").
+    """
+    neighbour = list(cfg.map.neighbour_colour)[:3] + [110]
+    rows = [[{"shape": "area", "fill": _rgb(d["colour"], 90), "line": _rgb(d["colour"]), "label": d["name"]}
+             for d in model.drawn_provinces]
+            + [{"shape": "area", "fill": neighbour, "line": [255, 255, 255, 255],
+                "label": t("map.legend_short.neighbour", lang)}]]
+    if model.vintage == "2025":
+        rows.append([{"shape": "dash", "line": [40, 40, 40, 230], "label": t("map.legend_short.old_line", lang)}])
+    else:
+        rows.append([{"shape": "line", "line": [60, 60, 60, 160], "label": t("map.legend_short.district_line", lang)}])
+    if not model.zones.empty:
+        rows.append([{"shape": "dot", "fill": colour + [235], "line": [255, 255, 255, 255],
+                      "label": t(f"map.status.{status}", lang)} for status, colour in STATUS_COLOURS.items()])
+        grey = [90, 90, 90]
+        rows.append([{"shape": "dot", "fill": grey + [235], "line": [255, 255, 255, 255],
+                      "label": t("map.legend_short.surveyed", lang)},
+                     {"shape": "dot", "fill": grey + [150], "line": [40, 40, 40, 255],
+                      "label": t("map.legend_short.approximate", lang)},
+                     {"shape": "ring", "fill": grey + [40], "line": grey + [255],
+                      "label": t("map.legend_short.centroid", lang)}])
+        kinds = [k for k in KIND_MARK if (model.zones["kind"] == k).any()]
+        rows.append([{"shape": "letter", "mark": KIND_MARK[k], "label": t(f"map.kind.{k}", lang)} for k in kinds]
+                    + [{"shape": "text", "label": t("map.legend_short.size", lang)}])
+    return rows[:5]
+
 
 def drawn_table(model: MapModel, lang: str) -> pd.DataFrame:
     """What the map draws, one row per province, neighbour, party figure and park."""
@@ -924,3 +1058,313 @@ def zones_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         cols.insert(6, "precision_label")
     df = frame.reindex(columns=cols).fillna("")
     return df.rename(columns={c: t(f"map.zcol.{c}", lang) for c in cols})
+
+
+# ----------------------------------------------------------------------------- national map
+#
+# "Cả nước": every one of the 63 provinces (2024 boundaries) coloured by one indicator with
+# national coverage in one year. Figures of the 63 provinces are never summed or averaged
+# into the 34 units of July 2025: this map only ever draws the 2024 vintage.
+
+#: Indicators a national map can show (concept ids = indicator ids), in menu order.
+NATIONAL_INDICATORS = ("pci_score", "pci_rank", "papi_score", "population", "area")
+#: The published (or computed, ``derived``) rank row that goes with a score.
+RANK_OF = {"pci_score": "pci_rank", "papi_score": "papi_rank"}
+#: A year is offered when at least this share of the 63 provinces has a figure.
+NATIONAL_MIN_SHARE = 0.5
+CLASS_COUNT = 5
+#: ColorBrewer YlGnBu, 5 classes: sequential, colour-blind safe, light = low, dark = high.
+CHORO_PALETTE = ([255, 255, 204], [161, 218, 180], [65, 182, 196], [44, 127, 184], [37, 52, 148])
+MISSING_FILL = [189, 189, 189, 255]
+HATCH_COLOUR = [110, 110, 110, 255]
+HATCH_SPACING = 0.06  # degrees between the diagonal lines drawn over a province with no figure
+NATIONAL_VIEW = (102.1, 8.4, 109.5, 23.4)  # the 63 provinces' box (lon, lat)
+NATIONAL_DECIMALS = 3  # ~110 m: the national map is drawn at zoom ~5
+
+
+NATIONAL_STEP = 2  # every 2nd vertex of long rings: half the JSON, invisible at the national zoom
+
+
+def national_geometry(feature: Feature) -> dict:
+    """The feature's geometry for the national map: every polygon kept (islands, Hoàng Sa
+    and Trường Sa included), long rings thinned to every NATIONAL_STEP-th vertex, 3 decimals,
+    repeated points dropped."""
+    polys = []
+    for poly in feature.polygons:
+        rings = []
+        for ring in poly:
+            pts = _round_ring(ring, NATIONAL_STEP, NATIONAL_DECIMALS)
+            pts = [p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]]
+            if len(pts) >= 4:
+                rings.append(pts)
+        if rings:
+            polys.append(rings)
+    return {"type": "MultiPolygon", "coordinates": polys}
+
+
+def _current_provinces(ds) -> list[str]:
+    """The provinces of the 2024 vintage (the 63; the nation itself is no province)."""
+    return [p for p, prov in ds.provinces.items() if prov.vintage == "2024" and prov.level != "nation"]
+
+
+def national_years(ds, indicator: str) -> list[str]:
+    """Years (newest first) in which at least NATIONAL_MIN_SHARE of the 2024 provinces have a
+    figure of ``indicator`` (a year with two curated provinces is no national map)."""
+    if indicator not in ds.indicators:
+        return []
+    current = _current_provinces(ds)
+    rows = ds.rows(indicator, current)
+    rows = rows[rows["scope"] == ""] if "scope" in rows.columns else rows
+    counts = rows.groupby("period")["province"].nunique()
+    need = max(1, math.ceil(NATIONAL_MIN_SHARE * len(current)))
+    years = [str(p) for p, n in counts.items() if n >= need and len(str(p)) == 4 and str(p).isdigit()]
+    return sorted(years, reverse=True)
+
+
+def national_measures(ds) -> list[str]:
+    """The NATIONAL_INDICATORS present in the data with at least one national year."""
+    return [i for i in NATIONAL_INDICATORS if national_years(ds, i)]
+
+
+@dataclass(frozen=True)
+class Classes:
+    """How the values were cut: ``method`` ``quantile`` or ``equal``; per class (low to
+    high value) its colour, its members' lowest and highest value and their number."""
+
+    method: str
+    n: int  # provinces with a figure
+    reverse: bool  # ranks: a low value (better) is drawn darker
+    colours: tuple  # per class, [r, g, b]
+    lows: tuple  # per class: the lowest member value
+    highs: tuple
+    counts: tuple
+    breaks: tuple  # upper bounds of every class but the last
+
+
+def classify(values: list[float], method: str = "quantile", k: int = CLASS_COUNT,
+             reverse: bool = False) -> tuple[list[int], Classes]:
+    """The class (0 = lowest values) of each of ``values`` and the classes.
+
+    ``quantile``: nearest-rank quintile breaks (each class about a fifth of the provinces;
+    ties stay in one class, so there may be fewer classes); ``equal``: ``k`` intervals of
+    equal width between the lowest and highest value. Empty classes are dropped; every
+    value is in exactly one class. With ``reverse`` the colours run dark -> light.
+    """
+    vals = sorted(values)
+    n = len(vals)
+    if n == 0:
+        return [], Classes(method, 0, reverse, (), (), (), (), ())
+    lo, hi = vals[0], vals[-1]
+    if method == "equal":
+        width = (hi - lo) / k
+        raw = [lo + width * i for i in range(1, k)] if width > 0 else []
+    else:
+        raw = [vals[max(0, math.ceil(i * n / k) - 1)] for i in range(1, k)]
+    breaks = sorted(set(raw))
+    idx = [bisect.bisect_left(breaks, v) for v in values]
+    used = sorted(set(idx))
+    remap = {c: j for j, c in enumerate(used)}
+    idx = [remap[c] for c in idx]
+    m = len(used)
+    # colours spread over the palette: 5 classes use all five, fewer skip evenly
+    picks = [round(j * (len(CHORO_PALETTE) - 1) / (m - 1)) if m > 1 else len(CHORO_PALETTE) - 1 for j in range(m)]
+    if reverse:
+        picks = picks[::-1]
+    colours = tuple(list(CHORO_PALETTE[p]) for p in picks)
+    lows = tuple(min(v for v, c in zip(values, idx) if c == j) for j in range(m))
+    highs = tuple(max(v for v, c in zip(values, idx) if c == j) for j in range(m))
+    counts = tuple(sum(1 for c in idx if c == j) for j in range(m))
+    kept_breaks = tuple(b for b in breaks if b < hi)
+    return idx, Classes(method, n, reverse, colours, lows, highs, counts, kept_breaks)
+
+
+def hatch_lines(feature: Feature, spacing: float = HATCH_SPACING) -> list[list[list[float]]]:
+    """Diagonal lines (``/``) clipped to the feature: the pattern of a province with no figure."""
+    edges = []
+    for poly in feature.polygons:
+        for ring in poly:
+            edges += [(x1, y1, x2, y2) for (x1, y1), (x2, y2) in itertools.pairwise(ring)]
+    if not edges:
+        return []
+    vs = [x - y for e in edges for x, y in ((e[0], e[1]), (e[2], e[3]))]
+    out = []
+    c = math.floor(min(vs) / spacing) * spacing + spacing / 2
+    while c < max(vs):
+        hits = []
+        for x1, y1, x2, y2 in edges:
+            v1, v2 = x1 - y1, x2 - y2
+            if (v1 < c) != (v2 < c):
+                f = (c - v1) / (v2 - v1)
+                hits.append((x1 + (x2 - x1) * f, y1 + (y2 - y1) * f))
+        hits.sort(key=lambda p: p[0] + p[1])
+        for a, b in zip(hits[::2], hits[1::2]):
+            out.append([[round(a[0], NATIONAL_DECIMALS), round(a[1], NATIONAL_DECIMALS)],
+                        [round(b[0], NATIONAL_DECIMALS), round(b[1], NATIONAL_DECIMALS)]])
+        c += spacing
+    return out
+
+
+def _rank_of(values: dict[str, float], pid: str, higher_first: bool) -> int:
+    v = values[pid]
+    return 1 + sum(1 for w in values.values() if (w > v if higher_first else w < v))
+
+
+@dataclass
+class NationalMap:
+    """Everything the national map draws, for the deck, the legend and the table."""
+
+    indicator: str
+    year: str
+    lang: str
+    compared: list[str]
+    title: str
+    items: list[dict]  # per 2024 province: id, name, code, feature, row, cls, fill, value, rank, tt_*
+    classes: Classes
+    missing: list[str]  # names of provinces with no figure
+    sources: list[str]  # source ids of the figures drawn
+    attribution: list[str]
+    view: dict
+
+    @property
+    def method_text(self) -> str:
+        key = "map.national.method_quantile" if self.classes.method == "quantile" else "map.national.method_equal"
+        return t(key, self.lang, n=self.classes.n, k=len(self.classes.counts))
+
+
+def national_model(ds, geo: Geo, cfg, indicator: str, year: str, compared: Iterable[str], lang: str,
+                   view_size: tuple[int, int] = (VIEW_WIDTH, VIEW_HEIGHT)) -> NationalMap:
+    """The 63 provinces (2024 boundaries) coloured by ``indicator`` in ``year``.
+
+    Only rows of 2024 provinces, province level, unscoped, of exactly ``year``; a rank is
+    classed in equal intervals and drawn reversed (1 = darkest), anything else in
+    quintiles. The rank beside a score is the published one (or a ``derived`` rank,
+    labelled computed); area and population ranks are computed here and labelled so.
+    """
+    ind = ds.indicators[indicator]
+    current = _current_provinces(ds)
+    rows = ds.rows(indicator, current, period=year)
+    rows = rows[rows["scope"] == ""]
+    by_pid = {r["province"]: r for _, r in rows.iterrows()}
+    is_rank = ind.kind == "rank"
+    pids = [p for p in current if p in by_pid]
+    values = {p: float(by_pid[p]["value"]) for p in pids}
+    idx, classes = classify([values[p] for p in pids], "equal" if is_rank else "quantile", reverse=is_rank)
+    cls_of = dict(zip(pids, idx))
+    rank_rows = {}
+    if indicator in RANK_OF and RANK_OF[indicator] in ds.indicators:
+        rr = ds.rows(RANK_OF[indicator], current, period=year)
+        rank_rows = {r["province"]: r for _, r in rr[rr["scope"] == ""].iterrows()}
+    title = pick(ind.title, lang)
+    short = pick(ind.short, lang) if getattr(ind, "short", None) else title  # tooltips: short names
+    items, missing = [], []
+    for pid in current:
+        prov = ds.provinces[pid]
+        feat = geo.provinces.get("2024", {}).get(prov.gso_code or "")
+        if feat is None:
+            continue
+        name = ds.province_name(pid, lang)
+        row = by_pid.get(pid)
+        item = {"id": pid, "name": name, "code": feat.code, "feature": feat, "row": row, "cls": None,
+                "value": "", "rank": "", "source": ""}
+        if row is None:
+            missing.append(name)
+            item["fill"] = MISSING_FILL
+            lines = [t("map.national.no_data", lang, year=year)]
+        else:
+            c = cls_of[pid]
+            item["cls"], item["fill"] = c, classes.colours[c] + [235]
+            item["value"] = value_text(row, ind, lang)
+            marks = flags(row, lang)
+            lines = [f"{short}: {item['value']}" + (f" ({', '.join(marks)})" if marks else "")]
+            if row["qualifier"]:
+                lines.append(t(f"map.party.qualifier.{row['qualifier']}", lang))
+            if not is_rank:
+                rrow = rank_rows.get(pid)
+                if rrow is not None and pd.notna(rrow.get("rank_of")):
+                    rank = f"{int(rrow['value'])}/{int(rrow['rank_of'])}"
+                    key = "map.national.rank_computed" if rrow.get("derived") else "map.national.rank"
+                    item["rank"] = t(key, lang, rank=rank, indicator=short, n=int(rrow["rank_of"]))
+                elif not rank_rows:
+                    rank = f"{_rank_of(values, pid, True)}/{len(values)}"
+                    item["rank"] = t("map.national.rank_computed", lang, rank=rank, indicator=short,
+                                     n=len(values))
+                if item["rank"]:
+                    lines.append(item["rank"])
+            lines.append(t("map.national.year_line", lang, year=period_text(str(row["period"]), lang)))
+            src = ds.sources.get(row["source"])
+            item["source"] = source_short(src, lang)
+            lines.append(t("map.national.source", lang, source=item["source"]))
+        item["tt_title"] = _plain(name)
+        item["tt_body"] = _plain("\n".join(lines))
+        items.append(item)
+    sources = list(dict.fromkeys(str(r["source"]) for r in by_pid.values()))
+    view = view_state(NATIONAL_VIEW, *view_size)
+    attribution = [a for a in [attribution_text(geo, "provinces_2024", lang)] if a]
+    return NationalMap(indicator, year, lang, [p for p in compared if p in ds.provinces], title, items, classes,
+                       missing, sources, attribution, view)
+
+
+def national_deck(model: NationalMap, cfg, token: str | None = None) -> pdk.Deck:
+    """The national choropleth: layers ``national`` (fills, tooltips), ``national-missing``
+    (hatching over provinces with no figure), ``national-compared`` (white halo and thick
+    outline in each compared province's colour)."""
+    fc = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": national_geometry(it["feature"]),
+        "properties": {"id": it["id"], "fill": it["fill"], "tt_title": it["tt_title"], "tt_body": it["tt_body"]}}
+        for it in model.items]}
+    layers = [pdk.Layer(
+        "GeoJsonLayer", fc, id="national", pickable=True, stroked=True, filled=True, auto_highlight=True,
+        get_fill_color="properties.fill", get_line_color=[255, 255, 255, 255], line_width_units="pixels",
+        get_line_width=0.6)]
+    hatch = [{"path": p} for it in model.items if it["row"] is None for p in hatch_lines(it["feature"])]
+    layers.append(pdk.Layer(
+        "PathLayer", hatch, id="national-missing", get_path="path", get_color=HATCH_COLOUR,
+        width_units="pixels", get_width=1, pickable=False))
+    outlines = []
+    by_id = {it["id"]: it for it in model.items}
+    for i, pid in enumerate(model.compared):
+        # a 2025 unit is never drawn here; a 2024 province by its own boundary
+        it = by_id.get(pid)
+        if it is None:
+            continue
+        colour = _rgb(cfg.colour(pid, i))
+        for ring in _outline_paths(it["feature"]):
+            outlines.append({"path": [[round(x, NATIONAL_DECIMALS), round(y, NATIONAL_DECIMALS)] for x, y in ring],
+                             "colour": colour, "province": pid})
+    layers.append(pdk.Layer(
+        "PathLayer", outlines, id="national-compared-halo", get_path="path", get_color=[255, 255, 255, 255],
+        width_units="pixels", get_width=7, pickable=False))
+    layers.append(pdk.Layer(
+        "PathLayer", outlines, id="national-compared", get_path="path", get_color="colour",
+        width_units="pixels", get_width=4, pickable=False))
+    return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**model.view),
+                       tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}, **base_map_args(cfg, token))
+
+
+def national_legend(model: NationalMap) -> list[dict]:
+    """Legend entries, high to low for values (best first for ranks): ``{fill, label, count}``,
+    then the missing grey if any province has no figure. Class bounds are the lowest and
+    highest figures in the class, at the precision published."""
+    lang, cls = model.lang, model.classes
+    ind_rows = [it["row"] for it in model.items if it["row"] is not None]
+    dec = max((fmt.decimals_of(str(r["value_text"])) for r in ind_rows), default=0)
+    out = []
+    for j in range(len(cls.counts)):
+        lo, hi = fmt.number(cls.lows[j], lang, dec), fmt.number(cls.highs[j], lang, dec)
+        label = lo if lo == hi else f"{lo}–{hi}"
+        out.append({"fill": list(cls.colours[j]) + [235], "label": label, "count": cls.counts[j]})
+    out = out if cls.reverse else out[::-1]
+    if model.missing:
+        out.append({"fill": MISSING_FILL, "label": t("map.national.missing_short", lang),
+                    "count": len(model.missing), "missing": True})
+    return out
+
+
+def national_table(model: NationalMap) -> pd.DataFrame:
+    """One row per province: name, figure, rank, year, source (translated headers)."""
+    lang = model.lang
+    rows = [{"province": it["name"], "value": it["value"] or t("map.national.missing_short", lang),
+             "rank": it["rank"], "year": model.year, "source": it["source"]} for it in model.items]
+    cols = ["province", "value", "rank", "year", "source"]
+    df = pd.DataFrame(rows, columns=cols)
+    return df.rename(columns={c: t(f"map.national.col.{c}", lang) for c in cols})

@@ -61,6 +61,8 @@ def flags(row: pd.Series, lang: str) -> list[str]:
         out.append(t("figure.derived", lang))
     if row.get("confidence") == "low":
         out.append(t("figure.low_confidence", lang))
+    if row.get("asof_fallback"):  # a snapshot's view: newest figure up to its year, not the meeting's
+        out.append(t("asof.fallback", lang, year=row.get("asof_year", "")))
     return out
 
 
@@ -105,21 +107,81 @@ def source_text(source, lang: str, with_link: bool = False, as_md: bool = False)
     if source is None:
         text = t("figure.source_unknown", lang)
         return Md(text) if (as_md or with_link) else text
-    parts = source.producer
-    if source.date:
-        parts += f" ({source.date})"
-    text = f"{parts}: {source.title}"
+    text = f"{source_short(source, lang)}: {source.title}"
     if with_link:
         url = safe_url(source.url)
         return Md(f"[{escape_md(text)}]({url})") if url else escape_md(text)
     return escape_md(text) if as_md else text
 
 
-def source_short(source, lang: str) -> str:
-    """``producer (date)``: the source as a KPI card names it (details in its popover)."""
+def producer_text(source, lang: str) -> str:
+    """The publisher in ``lang``: its name (``producer_en`` on English pages where the
+    English name differs) and the channel, ``Báo Hải Dương (bản tiếng Anh)``."""
     if source is None:
         return t("figure.unknown", lang)
-    return f"{source.producer} ({source.date})" if source.date else source.producer
+    name = (getattr(source, "producer_en", None) if lang == "en" else None) or source.producer
+    channel = pick(getattr(source, "channel", None), lang)
+    return f"{name} ({channel})" if channel else name
+
+
+def source_short(source, lang: str) -> str:
+    """``producer (channel, date)``: the source as a KPI card names it (details in its popover)."""
+    if source is None:
+        return t("figure.unknown", lang)
+    name = (getattr(source, "producer_en", None) if lang == "en" else None) or source.producer
+    extra = [x for x in (pick(getattr(source, "channel", None), lang), source.date) if x]
+    return f"{name} ({', '.join(extra)})" if extra else name
+
+
+#: Marks a note shown in the other language (its own name, so a reader sees which it is).
+NOTE_LANG_MARK = {"en": "(English)", "vi": "(tiếng Việt)"}
+
+
+def note_text(obj, lang: str) -> str:
+    """The note of a value row, a zone row or a source in ``lang``; ``""`` when there is none.
+
+    Reads ``note_vi``/``note_en`` (rows), a ``{vi, en}`` note (sources) or the deprecated
+    single ``note`` (read as English). When only the other language exists, that text is
+    shown with a visible marker: ``… (English)`` on a Vietnamese page, ``… (tiếng Việt)``
+    on an English one. Plain text (escape it for Markdown or HTML where it is shown).
+    """
+    def get(key: str) -> str:
+        if obj is None:
+            return ""
+        value = obj.get(key) if hasattr(obj, "get") and not hasattr(obj, "model_fields") else getattr(obj, key, None)
+        return value.strip() if isinstance(value, str) else ""
+
+    note = getattr(obj, "note", None) if hasattr(obj, "model_fields") else None
+    if note is not None and not isinstance(note, str):  # a source's {vi, en} note
+        texts = {"vi": (note.vi or "").strip(), "en": (note.en or "").strip()}
+    else:
+        texts = {"vi": get("note_vi"), "en": get("note_en") or get("note")}
+    lang = lang if lang in texts else "vi"
+    if texts[lang]:
+        return texts[lang]
+    other = "en" if lang == "vi" else "vi"
+    return f"{texts[other]} {NOTE_LANG_MARK[other]}" if texts[other] else ""
+
+
+def derivation_text(row, lang: str) -> str:
+    """How a derived figure was computed, in ``lang``; ``""`` when the row has no derivation.
+
+    Reads ``derivation_vi``/``derivation_en`` (``derivation``: the deprecated English column).
+    Only the other language: shown with the marker of :func:`note_text` (``… (English)``).
+    Plain text (escape it for Markdown or HTML where it is shown).
+    """
+    def get(key: str) -> str:
+        value = row.get(key) if hasattr(row, "get") else getattr(row, key, None)
+        return value.strip() if isinstance(value, str) else ""
+
+    if row is None:
+        return ""
+    texts = {"vi": get("derivation_vi"), "en": get("derivation_en") or get("derivation")}
+    lang = lang if lang in texts else "vi"
+    if texts[lang]:
+        return texts[lang]
+    other = "en" if lang == "vi" else "vi"
+    return f"{texts[other]} {NOTE_LANG_MARK[other]}" if texts[other] else ""
 
 
 def sources_line(ds, source_ids: Iterable[str], lang: str, with_link: bool = False, as_md: bool = False) -> str:
@@ -247,7 +309,9 @@ def difference_delta(ds, comp, provinces: list[str], lang: str, as_md: bool = Fa
     diff = difference(comp, provinces[0], provinces[1]) if ind.kind != "rank" else None
     if diff is None:
         return None
-    decimals = max(fmt.decimals_of(first["value_text"]), fmt.decimals_of(second["value_text"]))
+    # the producer's published precision (indicators.yaml ``decimals``), else the figures' own
+    decimals = ind.decimals if ind.decimals is not None else max(
+        fmt.decimals_of(first["value_text"]), fmt.decimals_of(second["value_text"]))
     unit = pick(ind.unit, lang)
     unit = t("figure.points", lang) if unit.startswith("%") else (escape_md(unit) if as_md else unit)
     sign = "+" if diff > 0 else ""
@@ -310,7 +374,7 @@ def figure_record(ds, row: pd.Series, lang: str) -> dict:
         "rank_of": "" if pd.isna(row.get("rank_of")) else str(int(row["rank_of"])),
         "confidence": row["confidence"],
         "source": src.title if src else row["source"],
-        "source_producer": src.producer if src else "",
+        "source_producer": producer_text(src, lang) if src else "",
         "source_url": (src.url or "") if src else "",
-        "note": row.get("note", ""),
+        "note": note_text(row, lang),
     }

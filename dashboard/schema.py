@@ -12,16 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 from .csvio import DOT, NumberError, ascii_version, clip, non_ascii_digits, parse_number
 from .problems import Problem
 
 TOPICS = ("basics", "party_enterprise", "party_school", "party_membership", "economy",
-          "industry", "digital", "administration")
+          "industry", "digital", "administration", "index_components")
 KINDS = ("count", "amount", "percent", "growth", "rank", "score", "ratio", "order", "area",
          "population")
 WHOLE_KINDS = ("count", "rank", "order", "population")
@@ -151,6 +152,8 @@ class Province(Strict):
     iso_3166_2: Optional[str] = None
     merger: Optional[Merger] = None
     merged_from: list[str] = Field(default_factory=list)
+    #: One of the six GSO regions (``regions:`` in provinces.yaml); units of 2024 only.
+    region: Optional[str] = None
 
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
@@ -165,6 +168,15 @@ class Province(Strict):
         if not re.fullmatch(r"[0-9]{2}", str(value)):
             raise PydanticCustomError("gso_code", "bad gso", {"text": value})
         return str(value)
+
+
+class Region(Strict):
+    """A GSO socio-economic region (vùng), grouping provinces for comparison."""
+
+    id: str
+    name: LocalText
+
+    _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
 
 class MethodChange(Strict):
@@ -217,16 +229,92 @@ class Concept(Strict):
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
 
+class Note(Strict):
+    """A note in both languages; a missing half is a warning (see ``dashboard.data``)."""
+
+    vi: str = ""
+    en: str = ""
+
+
+def _legacy_note(value: Any) -> Any:
+    """A plain-text ``note`` (the format before notes had two languages) is the English note."""
+    return {"en": value} if isinstance(value, str) else value
+
+
+UNKNOWN = "unknown"
+_SOURCE_DATE = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-[0-9]{2})?)?")
+
+
+def check_source_date(value: Any) -> str:
+    """``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (a real date, not after today) or ``unknown``."""
+    text = str(value).strip()
+    if text.lower() == UNKNOWN:
+        return UNKNOWN
+    check_ascii_digits(text)
+    if not _SOURCE_DATE.fullmatch(text):
+        raise PydanticCustomError("source_date", "bad date", {"text": text})
+    try:
+        day = dt.date(int(text[:4]), int(text[5:7] or 1), int(text[8:10] or 1))
+    except ValueError:
+        raise PydanticCustomError("source_date", "bad date", {"text": text}) from None
+    if day > dt.date.today():
+        raise PydanticCustomError("source_date_future", "date in the future", {"text": text})
+    return text
+
+
+class Licence(Strict):
+    """A licence as the publisher states it: a name and, where there is one, its text's address."""
+
+    name: str = Field(min_length=1)
+    url: Optional[str] = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: Optional[str]) -> Optional[str]:
+        if value and not re.match(r"^https?://[^\s<>\"]+$", value):
+            raise PydanticCustomError("url", "bad url", {"text": value})
+        return value or None
+
+
+def _check_licence(value: Any) -> Any:
+    """``unknown`` (no licence stated: said explicitly) or ``{name, url}``; any other text is refused."""
+    if isinstance(value, str):
+        if value.strip().lower() == UNKNOWN:
+            return UNKNOWN
+        raise PydanticCustomError("licence_form", "licence form", {"text": clip(value)})
+    if value is None:
+        raise PydanticCustomError("licence_form", "licence form", {"text": ""})
+    return value
+
+
+SourceLicence = Annotated[Literal["unknown"] | Licence, BeforeValidator(_check_licence)]
+
+
 class Source(Strict):
     id: str
     title: str = Field(min_length=1)
+    #: The organisation's name as published (``Báo Hải Dương``, ``VCCI``, ``UBND tỉnh Hải
+    #: Dương``); ``producer_en`` only where its English name differs.
     producer: str = Field(min_length=1)
+    producer_en: Optional[str] = None
+    #: How the figure reached us, in both languages: an edition, a mirror, the kind of
+    #: publisher (``{vi: bản tiếng Anh, en: English edition}``).
+    channel: Optional[LocalText] = None
     url: Optional[str] = None
+    #: Deprecated: the date shown with a citation. Older files wrote it here; it now comes
+    #: from ``date_published`` (kept for the code that reads it).
     date: Optional[str] = None
-    licence: Optional[str] = None
+    #: Provenance (required): the licence as published, or ``unknown``; the date the source
+    #: was published and the date the figure was taken from it: ``YYYY``, ``YYYY-MM`` or
+    #: ``YYYY-MM-DD`` as precisely as known, or ``unknown`` (said, never left empty).
+    licence: SourceLicence
+    date_published: str
+    date_accessed: str
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
     confidence: Literal[CONFIDENCE]  # type: ignore[valid-type]
-    note: Optional[str] = None
+    note: Optional[Note] = None
+
+    _note = field_validator("note", mode="before")(classmethod(lambda cls, v: _legacy_note(v)))
 
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
@@ -247,6 +335,43 @@ class Source(Strict):
         if not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", value):
             raise PydanticCustomError("source_date", "bad date", {"text": value})
         return value
+
+    @field_validator("date_published", "date_accessed", mode="before")
+    @classmethod
+    def _provenance_date(cls, value: Any) -> Any:
+        if value in (None, ""):
+            raise PydanticCustomError("missing", "empty", {})
+        return check_source_date(value)
+
+    @model_validator(mode="after")
+    def _citation_date(self) -> Source:
+        if self.date is None and self.date_published != UNKNOWN:
+            self.date = self.date_published
+        return self
+
+    @field_validator("date_accessed")
+    @classmethod
+    def _accessed_after_published(cls, acc: str, info: ValidationInfo) -> str:
+        pub = info.data.get("date_published")
+        if pub and UNKNOWN not in (pub, acc) and acc[:len(pub)] < pub[:len(acc)]:
+            raise PydanticCustomError("accessed_before_published", "accessed before published",
+                                      {"published": pub, "accessed": acc})
+        return acc
+
+
+def _move_legacy_note(row: Any) -> Any:
+    """``note`` (deprecated single column) fills ``note_en`` when that is empty."""
+    if row.note and not row.note_en:
+        row.note_en = row.note
+    row.note = ""
+    return row
+
+
+def _move_legacy_derivation(row: Any) -> Any:
+    """``derivation`` (deprecated single English column) fills ``derivation_en`` when that is empty."""
+    row.derivation_en = row.derivation_en or row.derivation
+    row.derivation = row.derivation_en
+    return row
 
 
 def _number(value: Any, info: ValidationInfo) -> Optional[str]:
@@ -271,13 +396,22 @@ class ValueRow(Strict):
     district: str = ""
     source: str = Field(min_length=1)
     derived: bool = False
-    derivation: str = ""
+    #: How a derived figure was computed, in both languages (like the notes).
+    derivation_vi: str = ""
+    derivation_en: str = ""
     period_inferred: bool = False
     confidence: Literal[("",) + CONFIDENCE] = ""  # type: ignore[valid-type]
+    note_vi: str = ""
+    note_en: str = ""
+    #: Deprecated: the single ``note`` column of older files, read as ``note_en``.
     note: str = ""
+    #: Deprecated: the single English ``derivation`` column of older files, read as
+    #: ``derivation_en``; after loading it holds the English text (what older readers use).
+    derivation: str = ""
 
     _b = field_validator("estimate", "derived", "period_inferred", mode="before")(
         classmethod(lambda cls, v: parse_bool(v)))
+    _legacy = model_validator(mode="after")(lambda self: _move_legacy_derivation(_move_legacy_note(self)))
 
     @field_validator("period")
     @classmethod
@@ -338,9 +472,13 @@ class ZoneRow(Strict):
     lon: Optional[str] = None
     location_precision: Literal[PRECISION] = "none"  # type: ignore[valid-type]
     source: str = Field(min_length=1)
+    note_vi: str = ""
+    note_en: str = ""
+    #: Deprecated: the single ``note`` column of older files, read as ``note_en``.
     note: str = ""
 
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+    _legacy = model_validator(mode="after")(lambda self: _move_legacy_note(self))
     _n = field_validator("area_ha", "occupancy_pct", "lat", "lon", mode="before")(
         classmethod(lambda cls, v, info: _number(v, info)))
 
@@ -400,6 +538,7 @@ def problems_from_error(err: ValidationError, file: str, row_of: Any, prefix: st
 
 _CUSTOM_CODES = {
     "not_finite", "html", "period", "period_order", "boolean", "bad_id", "gso_code", "url", "source_date",
+    "source_date_future", "licence_form", "accessed_before_published",
     "rank_of", "district_code", "number_percent_sign", "number_spaces", "number_vi_style",
     "number_decimal_comma", "number_comma_ambiguous", "not_a_number",
     # CSV hardening: numbers, digits, periods

@@ -6,15 +6,16 @@ view so that the URL always reopens what is on screen.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import streamlit as st
 
-from .cache import dataset, memo
+from .cache import at_asof, dataset, memo
 from .config import Config, get_config
 from .data import Dataset
-from .i18n import LANGS
-from .state import PARAMS, SLIDE_MAX, View, clean_provinces, parse_view, selectable_provinces, view_params
+from .i18n import LANGS, pick, t
+from .state import LATEST, PARAMS, SLIDE_MAX, View, clean_provinces, parse_view, selectable_provinces, view_params
 
 
 @dataclass
@@ -40,7 +41,8 @@ def _current_view(cfg: Config, ds: Dataset) -> View:
     # Re-read the URL on a session's first run, or when the URL was changed from outside
     # (a pasted link). Page navigation that drops the query keeps the session's view.
     if "_view" not in ss or (flat and flat != ss.get("_written")):
-        view = parse_view(qp, ds, cfg.app.default_provinces, cfg.app.default_language, cfg.app.max_provinces)
+        view = parse_view(qp, ds, cfg.app.default_provinces, cfg.app.default_language, cfg.app.max_provinces,
+                          snapshots=tuple(s.id for s in cfg.snapshots))
         ss["_view"] = view
         ss["_notices"] = list(view.notices)
     return ss["_view"]
@@ -63,6 +65,14 @@ def update_view(**changes) -> None:
             del changes["provinces"]
     if "lang" in changes and changes["lang"] not in LANGS:
         del changes["lang"]
+    # the reference province stays one of the compared provinces (else: the first)
+    provinces = changes.get("provinces", st.session_state["_view"].provinces)
+    if "ref" in changes and changes["ref"] not in provinces:
+        del changes["ref"]
+    if "ref" not in changes and st.session_state["_view"].ref not in provinces:
+        changes["ref"] = None
+    if "asof" in changes and changes["asof"] not in (LATEST, *(s.id for s in get_config().snapshots)):
+        del changes["asof"]
     if "slide" in changes:
         changes["slide"] = min(max(int(changes["slide"]), 1), SLIDE_MAX)
     st.session_state["_view"] = st.session_state["_view"].with_(**changes)
@@ -77,12 +87,30 @@ def write_url(view: View) -> None:
 
 
 def context() -> Context:
-    """Configuration, dataset and view of the current run (set up by ``app.py``)."""
+    """Configuration, dataset and view of the current run (set up by ``app.py``).
+
+    ``ds`` is the dataset of the view's ``asof``: with a snapshot (``asof=hop-2023``),
+    the figures as presented at that meeting (:func:`dashboard.cache.at_asof`), so every
+    view, chart, map, slide and briefing follows the link's ``asof``.
+    """
     cfg = get_config()
     ds = dataset(cfg)
     if "_view" not in st.session_state:
         _current_view(cfg, ds)
-    return Context(cfg, ds, st.session_state["_view"])
+    view = st.session_state["_view"]
+    return Context(cfg, at_asof(ds, view.asof, cfg), view)
+
+
+def asof_note(cfg: Config, view: View) -> None:
+    """One short line at the top of every page while a snapshot is shown.
+
+    NOTE: drawn below the app's header bar (60 px, over the first 40 px of the page).
+    """
+    snap = next((s for s in cfg.snapshots if s.id == view.asof), None)
+    if snap is not None:
+        text = html.escape(t("asof.viewing", view.lang, title=pick(snap.title, view.lang)))
+        st.html(f'<div data-testid="asof-note" style="margin-top:24px;display:inline-block;padding:2px 10px;'
+                f'border-radius:6px;background:rgba(230,119,0,.14);color:#8a4a00;font-size:15px">{text}</div>')
 
 
 def _sync(widget_key: str, field: str, cast=None) -> None:

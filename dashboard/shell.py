@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from . import picker
 from .cache import dataset, memo
 from .config import ROOT, Config, get_config
 from .data import Dataset
@@ -64,6 +65,8 @@ def run_app() -> None:
     _sidebar(cfg, ds, view)
     view = st.session_state["_view"]
     _banner(ds, view.lang)
+    from .session import asof_note
+    asof_note(cfg, view)
     _notices(view.lang)
     nav.run()
     view = st.session_state["_view"]
@@ -82,9 +85,93 @@ def _sidebar(cfg: Config, ds: Dataset, view: View) -> None:
         options = list(memo(selectable_provinces, ds))
         limit = cfg.app.max_provinces
         current = [p for p in st.session_state["_view"].provinces if p in options][:limit]
+        # Grouped by region; the nation is context (drawn beside the provinces), not a
+        # province to choose — a link that names it keeps it (legacy links).
+        options = picker.by_region(ds, picker.provinces_only(ds, options), lang) + \
+            [p for p in current if p not in picker.provinces_only(ds, options)]
+        # NOTE: Streamlit's own dropdown texts are English: "Select all" is turned off, the
+        # placeholder is ours, and the empty-list message ("No results", "You can only
+        # select up to …") is replaced by PROVINCE_LIST_CSS with a text in ``lang``.
         bound(st.multiselect, "w_provinces", "provinces", current,
               label=t("sidebar.provinces", lang), options=options,
-              format_func=lambda p: ds.province_name(p, lang), max_selections=limit)
+              format_func=lambda p: ds.province_name(p, lang), max_selections=limit,
+              select_all=False, placeholder=t("figure.choose_provinces", lang))
+        chosen = [p for p in st.session_state["_view"].provinces if p in options]
+        message = (t("figure.provinces_limit", lang, n=limit) if len(chosen) >= limit else
+                   t("figure.provinces_all_chosen", lang) if len(chosen) >= len(options) else
+                   t("figure.provinces_no_match", lang))
+        st.html(province_list_css(message))
+        _province_search(ds, options, limit, lang)
+        _reference_picker(ds, lang)
+        if cfg.snapshots:  # "as presented at the meeting" vs "latest" (the link's asof)
+            asof = {"latest": t("asof.latest", lang), **{s.id: pick(s.title, lang) for s in cfg.snapshots}}
+            bound(st.radio, "w_asof", "asof", st.session_state["_view"].asof, label=t("asof.label", lang),
+                  options=list(asof), format_func=lambda a: asof.get(a, a))
+
+
+PICK_SHOWN = 12  # at most this many matches of the search box are offered at once
+
+
+def _add_province(key: str) -> None:
+    """The search box's pick: added to the compared provinces; the search is cleared."""
+    from .session import update_view
+
+    ss = st.session_state
+    pid = ss.get(key)
+    view = ss["_view"]
+    if pid and pid not in view.provinces:
+        update_view(provinces=[*view.provinces, pid])
+    ss[key] = None
+    ss["w_province_search"] = ""
+
+
+def _province_search(ds: Dataset, options: list[str], limit: int, lang: str) -> None:
+    """What the multiselect lacks: a search box that ignores diacritics ("quang ninh" finds
+    Quảng Ninh) and a region filter; the matches are offered as pills, a click adds one."""
+    st.text_input(t("sidebar.search", lang), key="w_province_search",
+                  placeholder=t("sidebar.search_placeholder", lang))
+    regions = [""] + list(ds.regions)
+    if st.session_state.get("w_region") not in regions:
+        st.session_state["w_region"] = ""
+    region = st.selectbox(t("sidebar.region", lang), regions, key="w_region",
+                          format_func=lambda r: picker.region_name(ds, r, lang) or t("sidebar.all_regions", lang))
+    query = st.session_state.get("w_province_search") or ""
+    if not query.strip() and not region:
+        return
+    chosen = st.session_state["_view"].provinces
+    found = [p for p in memo(picker.matches, ds, tuple(options), query, region or None, lang) if p not in chosen]
+    if not found:
+        st.caption(t("sidebar.no_match", lang, query=query.strip()[:40] or "—"))
+        return
+    if len(chosen) >= limit:
+        st.caption(t("figure.provinces_limit", lang, n=limit))
+        return
+    shown = found[:PICK_SHOWN]
+    st.pills(t("sidebar.matches", lang), shown, key="w_province_pick", selection_mode="single",
+             format_func=lambda p: ds.province_name(p, lang), on_change=_add_province, args=("w_province_pick",))
+    if len(found) > len(shown):
+        st.caption(t("sidebar.more_matches", lang, n=len(found) - len(shown)))
+
+
+def _reference_picker(ds: Dataset, lang: str) -> None:
+    """"Tỉnh tham chiếu": the province differences are shown against (only with > 2)."""
+    view = st.session_state["_view"]
+    if len(view.provinces) <= 2:
+        return
+    bound(st.selectbox, "w_ref", "ref", view.reference, label=t("sidebar.ref", lang),
+          options=list(view.provinces), format_func=lambda p: ds.province_name(p, lang),
+          help=t("sidebar.ref_help", lang))
+
+
+def province_list_css(message: str) -> str:
+    """CSS that shows ``message`` in place of the province list's English empty-list text
+    ("No results", "You can only select up to … options") — Streamlit has no parameter
+    for it. ``message`` is a trusted translation; quotes and backslashes are escaped."""
+    text = message.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    empty = ('[data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] '
+             '[role="option"] > span')
+    return (f"<style>{empty} {{ font-size: 0; }} "
+            f'{empty}::after {{ content: "{text}"; font-size: 1rem; }}</style>')
 
 
 def _banner(ds: Dataset, lang: str) -> None:

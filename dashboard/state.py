@@ -23,12 +23,13 @@ from .compare import ABSOLUTE, MODES
 from .fmt import number
 from .i18n import DEFAULT_LANG, LANGS, t
 
-PARAMS = ("lang", "provinces", "indicator", "period", "mode", "vintage", "focus", "measure", "slide")
+PARAMS = ("lang", "provinces", "ref", "indicator", "period", "mode", "vintage", "focus", "measure", "slide", "year", "peers", "asof")
 VINTAGES = ("2024", "2025")
 SELECTABLE_VINTAGE = "2024"  # the provinces that can be compared (the sidebar's options)
 
 MAX_CHARS = 2000  # a parameter value is cut to this length before it is parsed
 SLIDE_MAX = 999
+LATEST = "latest"  # asof: the newest figures (else a snapshot id from config.yaml)
 DEFAULT_MAX_PROVINCES = 8
 NOTICE_CHARS = 40  # a value from the link is shown at most this long in a notice
 NOTICE_VALUES = 3  # at most this many ignored values are listed in a notice
@@ -64,7 +65,11 @@ class View:
     vintage: str = "2024"
     focus: str | None = None
     measure: str | None = None  # the map's Party layer: a concept id
+    year: str | None = None  # the national map's year (map page, "Cả nước")
+    peers: str | None = None  # the peer rule of the national context: "region" (default) or "nearest"
     slide: int = 1
+    asof: str = LATEST  # "latest" or the id of a snapshot (config.yaml, snapshots)
+    ref: str | None = None  # the reference province of differences (None: the first province)
     notices: list[Notice] = field(default_factory=list)
 
     def with_(self, **changes) -> "View":
@@ -72,6 +77,19 @@ class View:
 
     def notice(self, param: str) -> Notice | None:
         return next((n for n in self.notices if n.param == param), None)
+
+    @property
+    def reference(self) -> str | None:
+        """The province differences are shown against: ``ref`` when it is one of the
+        compared provinces, else the first province."""
+        return reference(self.provinces, self.ref)
+
+
+def reference(provinces: Sequence[str], ref: str | None) -> str | None:
+    """``ref`` when it is among ``provinces``, else the first of them (None: no province)."""
+    if ref is not None and ref in provinces:
+        return ref
+    return provinces[0] if provinces else None
 
 
 # ----------------------------------------------------------------------------- provinces
@@ -189,14 +207,23 @@ def slide_number(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def snapshot_ids() -> tuple[str, ...]:
+    """The snapshot ids of ``config.yaml`` (the values ``asof`` accepts besides ``latest``)."""
+    from .config import get_config
+
+    return tuple(s.id for s in get_config().snapshots)
+
+
 def parse_view(params: Mapping[str, object], ds, default_provinces: Sequence[str],
-               default_lang: str = DEFAULT_LANG, max_provinces: int = DEFAULT_MAX_PROVINCES) -> View:
+               default_lang: str = DEFAULT_LANG, max_provinces: int = DEFAULT_MAX_PROVINCES,
+               snapshots: Sequence[str] | None = None) -> View:
     """Read a view from query parameters (``{name: value or [values]}``); never raises.
 
     ``provinces`` accepts ``a,b`` and repeated parameters; only selectable provinces
-    (:func:`selectable_provinces`) are kept, the first ``max_provinces`` of them. Values
-    that cannot be used are dropped and noted (one notice per parameter); with no valid
-    province the defaults apply.
+    (:func:`selectable_provinces`) are kept, the first ``max_provinces`` of them. ``asof``
+    is ``latest`` or one of ``snapshots`` (default: the snapshot ids of ``config.yaml``).
+    Values that cannot be used are dropped and noted (one notice per parameter); with no
+    valid province the defaults apply.
     """
     notices: list[Notice] = []
     limit = max(1, int(max_provinces))
@@ -217,6 +244,8 @@ def parse_view(params: Mapping[str, object], ds, default_provinces: Sequence[str
     chosen = _guarded(params, "provinces", notices, provinces)
     defaults = [p for p in dict.fromkeys(default_provinces) if p in selectable][:limit]
     view.provinces = list(chosen or defaults)
+    # the reference province: one of the compared provinces (else the first, with a notice)
+    view.ref = _guarded(params, "ref", notices, _one("ref", lambda v: v if v in view.provinces else None))
 
     view.indicator = _guarded(params, "indicator", notices,
                               _one("indicator", lambda v: v if v in ds.indicators else None))
@@ -237,6 +266,11 @@ def parse_view(params: Mapping[str, object], ds, default_provinces: Sequence[str
     view.measure = _guarded(params, "measure", notices, _one(
         "measure", lambda v: v if v in {i.concept for i in ds.indicators.values()} else None))
     view.slide = _guarded(params, "slide", notices, _one("slide", slide_number)) or view.slide
+    view.year = _guarded(params, "year", notices, _one(
+        "year", lambda v: v if re.fullmatch(r"(19|20)[0-9]{2}", v) else None))
+    view.peers = _guarded(params, "peers", notices, _one("peers", lambda v: v if v in ("region", "nearest") else None))
+    known = {LATEST, *(snapshot_ids() if snapshots is None else snapshots)}
+    view.asof = _guarded(params, "asof", notices, _one("asof", lambda v: v if v in known else None)) or view.asof
 
     view.notices = notices
     return view
@@ -268,6 +302,7 @@ def view_params(view: View) -> dict[str, str]:
         "mode": view.mode,
         "vintage": view.vintage,
         "slide": str(view.slide),
+        "asof": view.asof,
     }
     if view.indicator:
         out["indicator"] = view.indicator
@@ -277,6 +312,12 @@ def view_params(view: View) -> dict[str, str]:
         out["focus"] = view.focus
     if view.measure:
         out["measure"] = view.measure
+    if view.year:
+        out["year"] = view.year
+    if view.peers:
+        out["peers"] = view.peers
+    if len(view.provinces) > 2 and view.reference:  # only meaningful with more than two
+        out["ref"] = view.reference
     return out
 
 

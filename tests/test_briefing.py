@@ -35,15 +35,15 @@ def briefing(request, ds, cfg):
 
 def test_every_slide_figure_with_qualifier_period_flags_and_source(briefing, ds, cfg):
     lang, doc = briefing
-    for i, slide in enumerate(cfg.slides, start=1):
+    for i, slide, concept in ((i, s, c) for i, s in enumerate(cfg.slides, start=1) for c in s.concepts):
         assert esc(f"{i}. {pick(slide.title.model_dump(), lang)}") in doc
-        comp = pair_for_concept(ds, slide.concept, PROVINCES)
+        comp = pair_for_concept(ds, concept, PROVINCES)
         for pid, row in comp.rows.items():
             if row is None:
                 continue
             ind = ds.indicators[row["indicator"]]
             shown = value_text(row, ind, lang)
-            assert esc(shown) in doc, (slide.concept, pid, shown)
+            assert esc(shown) in doc, (concept, pid, shown)
             if row["qualifier"] in (">", "<", "~"):
                 assert esc(row["qualifier"]) + shown[1:].split(" ")[0][:1] in esc(shown)
             assert esc(period_text(row["period"], lang)) in doc
@@ -59,9 +59,9 @@ def test_every_slide_figure_with_qualifier_period_flags_and_source(briefing, ds,
 def test_chart_when_comparable_note_otherwise(briefing, ds, cfg):
     lang, doc = briefing
     sections = dict(re.findall(r'<section class="concept" id="c-([^"]+)">(.*?)</section>', doc, flags=re.S))
-    for slide in cfg.slides:
-        comp = pair_for_concept(ds, slide.concept, PROVINCES)
-        body = sections[slide.concept]
+    for concept in (c for s in cfg.slides for c in s.concepts):
+        comp = pair_for_concept(ds, concept, PROVINCES)
+        body = sections[concept]
         if comp.comparable:
             assert 'class="chart"' in body and "Plotly.newPlot" in body
         else:

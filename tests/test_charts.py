@@ -72,8 +72,47 @@ def test_composition_of_hai_duong_party_organisations(ds, cfg):
                                     "grassroots_cells_private_enterprises",
                                     "cells_under_commune_committees_private_enterprises"], HD, cfg, "vi")
     assert [tr.x[0] for tr in fig.data] == [20, 51, 95]
-    assert "166" in fig.layout.title.text
+    # the total (166) is the concept's figure, shown by the page's comparison; the chart
+    # draws the parts and names the period
+    assert "theo loại hình" in fig.layout.title.text and "2023" in fig.data[0].y[0]
     assert note == ""  # 20 + 51 + 95 = 166
+    assert not fig.layout.annotations
+
+
+def test_composition_says_on_the_chart_when_parts_do_not_add_up(data_copy, cfg):
+    data_copy.replace("values.csv", "hai-duong,grassroots_cells_private_enterprises,2023,51,",
+                      "hai-duong,grassroots_cells_private_enterprises,2023,50,")
+    ds2 = data_copy.load()
+    fig, notes = charts.compositions(ds2, "party_orgs_private_enterprises",
+                                     ["grassroots_party_committees_private_enterprises",
+                                      "grassroots_cells_private_enterprises",
+                                      "cells_under_commune_committees_private_enterprises"], [TN, HD], cfg, "vi")
+    assert HD in notes and TN not in notes
+    on_chart = " ".join(a.text for a in fig.layout.annotations)
+    assert "165" in on_chart and "166" in on_chart and "Hải Dương" in on_chart
+
+
+def test_chart_text_sizes_follow_the_config(ds, cfg):
+    fig = charts.time_series(ds, "pci_score", [TN, HD], cfg, "vi")
+    size = cfg.chart.font_size
+    assert size >= 14
+    assert fig.layout.font.size == size and fig.layout.xaxis.tickfont.size == size
+    assert fig.layout.yaxis.tickfont.size == size and fig.layout.legend.font.size == size
+    assert all(a.font.size >= 14 for a in fig.layout.annotations)
+    assert fig.layout.uniformtext.minsize >= 14
+
+
+def test_compact_rank_chart_labels_are_not_clipped(ds, cfg):
+    comp = pair_for_concept(ds, "export_value_rank", [TN, HD])
+    fig = charts.compact_comparison(ds, comp.present, cfg, "vi")
+    tr = fig.data[0]
+    assert tr.cliponaxis is False
+    lo, hi = fig.layout.xaxis.range
+    assert lo > hi  # reversed: rank 1 on the right
+    # a label sits on the side with room: left of a dot in the better half
+    for x, pos in zip(tr.x, tr.textposition):
+        assert pos == ("middle left" if x <= (lo + hi) / 2 else "middle right")
+    assert fig.layout.height <= 90 + 50 * 2 + 80
 
 
 def test_chart_config_png_filename():

@@ -12,7 +12,7 @@ import pytest
 
 from dashboard.data import load_dataset
 
-VALUE_ROW = "{province},{indicator},{period},{value},{qualifier},,,{rank_of},,{source},,,,,"
+VALUE_ROW = "{province},{indicator},{period},{value},{qualifier},,,{rank_of},,{source},,,,,,"
 
 
 def row(**kw):
@@ -152,7 +152,7 @@ def test_duplicated_rows_and_keys(data_copy):
 def test_derived_needs_derivation(data_copy):
     data_copy.append_row("values.csv", "hai-duong,party_orgs_private_enterprises,2019,100,,,,,,"
                                        "exchange_meeting_2023,yes,,,,")
-    assert only(data_copy.load().problems, "derivation_missing")[0].column == "derivation"
+    assert only(data_copy.load().problems, "derivation_missing")[0].column == "derivation_vi"
 
 
 def test_unknown_district(data_copy):
@@ -163,13 +163,13 @@ def test_unknown_district(data_copy):
 
 def test_html_in_a_note_is_rejected(data_copy):
     data_copy.append_row("values.csv", row() + "<script>alert(1)</script>")
-    assert only(data_copy.load().problems, "html")[0].column == "note"
+    assert only(data_copy.load().problems, "html")[0].column == "note_vi"
 
 
 def test_unknown_column_is_named(data_copy):
     data_copy.replace("values.csv", "province,indicator,period,value,",
                       "province,indicator,period,value,")
-    data_copy.replace("values.csv", ",note\n", ",note,remark\n")
+    data_copy.replace("values.csv", ",note_en\n", ",note_en,remark\n")
     p = only(data_copy.load().problems, "unknown_column")[0]
     assert (p.row, p.column) == (1, "remark")
 

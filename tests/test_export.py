@@ -58,7 +58,7 @@ def test_numeric_columns_are_left_alone_in_csv_and_xlsx():
 def test_figures_frame_keeps_the_value_numeric_and_neutralises_negative_text(ds):
     rows = ds.rows("grdp_growth", ["thai-nguyen"]).head(2).copy()
     rows["value"], rows["value_text"] = [-3.5, 12.0], ["-3.5", "12.0"]
-    rows["note"] = ["-2+3+cmd|' /C calc'!A0", ""]
+    rows["note_en"] = rows["note_vi"] = ["-2+3+cmd|' /C calc'!A0", ""]
     df = export.figures_frame(ds, rows, "en")
     assert pd.api.types.is_float_dtype(df["Value"]) and df["Value"].tolist() == [-3.5, 12.0]
     assert pd.api.types.is_integer_dtype(df["Out of"])

@@ -178,13 +178,13 @@ def _long_note(n: int) -> bytes:
 
 def test_cell_over_the_limit_is_one_error_with_row_and_column(tmp_path, capsys):
     table = parse_table(_long_note(CELL_LIMIT + 1), "data/values.csv")
-    assert [(p.row, p.column, p.code) for p in table.problems] == [(2, "note", "cell_too_long")]
+    assert [(p.row, p.column, p.code) for p in table.problems] == [(2, "note_en", "cell_too_long")]
     assert [r for r, _ in table.rows] == [3]
     ok = parse_table(_long_note(CELL_LIMIT), "data/values.csv")
     assert ok.problems == [] and len(ok.rows) == 2
     status, lines = validate(tmp_path, _long_note(CELL_LIMIT + 1), capsys)
     assert status == 1
-    assert str(CELL_LIMIT) in printed(lines, 2, "note", "cell_too_long")
+    assert str(CELL_LIMIT) in printed(lines, 2, "note_en", "cell_too_long")
 
 
 def test_stray_quote_before_128_kb_never_raises(tmp_path, capsys):

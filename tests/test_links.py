@@ -5,6 +5,8 @@ Also the language round trip: widgets hold province ids, never display names.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
@@ -28,6 +30,18 @@ def open_link(page: str, **params) -> AppTest:
     return at
 
 
+FIGURE_BLOCKS = ("scorecard", "slide-figures", "tpSide", "tpSingle")
+
+
+def figure_text(at: AppTest) -> str:
+    """What a topic page's figures say: the chart specs (trace names, categories) and the
+    figure tables."""
+    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    tables = [h.proto.body for h in at.get("html")
+              if any(f'data-testid="{b}"' in h.proto.body for b in FIGURE_BLOCKS)]
+    return json.dumps(specs, ensure_ascii=False) + " ".join(tables)
+
+
 def link_notices(at: AppTest) -> list[str]:
     return [i.value for i in at.info if i.proto.icon == LINK_ICON]
 
@@ -35,7 +49,9 @@ def link_notices(at: AppTest) -> list[str]:
 def assert_page_is_whole(at: AppTest, charts: bool = True) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
-    assert at.title and at.metric, "the page and its figures are drawn"
+    # the overview's scorecard, a slide's figures, a topic page's figure tables (all HTML)
+    figures = [h for h in at.get("html") if any(f'data-testid="{b}"' in h.proto.body for b in FIGURE_BLOCKS)]
+    assert at.title and (at.metric or figures), "the page and its figures are drawn"
     if charts:
         assert at.get("plotly_chart"), "charts are drawn"
     view = at.session_state["_view"]
@@ -51,8 +67,10 @@ def test_five_valid_ids_open_the_page_with_one_notice(ds):
     kept = [p for p in link if p in options]
     assert at.session_state["_view"].provinces == kept
     assert at.multiselect(key="w_provinces").value == kept
+    shown = figure_text(at)
+    assert any(ds.province_name(p, "vi") in shown for p in kept), "the kept provinces' figures are drawn"
     notices = link_notices(at)
-    assert len(notices) == 1 and "bac-kan" in notices[0]
+    assert len(notices) == 1 and "thai-nguyen-2025" in notices[0]  # the one id that cannot be selected
 
 
 def test_more_provinces_than_the_limit_keep_the_first(monkeypatch):
@@ -62,6 +80,9 @@ def test_more_provinces_than_the_limit_keep_the_first(monkeypatch):
     assert at.session_state["_view"].provinces == ["vietnam", "thai-nguyen"]
     widget = at.multiselect(key="w_provinces")
     assert widget.max_selections == 2 and widget.value == ["vietnam", "thai-nguyen"]
+    shown = figure_text(at)
+    assert "Thái Nguyên" in shown  # the figures are those of the first two provinces only
+    assert "Hải Dương" not in shown and "Bắc Kạn" not in shown and "Hải Phòng" not in shown
     notices = link_notices(at)
     assert len(notices) == 1 and "2 tỉnh đầu tiên" in notices[0]
 
@@ -70,9 +91,9 @@ def test_more_provinces_than_the_limit_keep_the_first(monkeypatch):
 def test_bad_slide_opens_slide_one_with_one_notice(slide):
     """Was ValueError from int() (``²`` passes str.isdigit; 5,000 digits pass the limit)."""
     at = open_link("pages/trinh_chieu.py", slide=slide)
-    assert_page_is_whole(at, charts=False)  # slide 1 compares figures that are not comparable
+    assert_page_is_whole(at)
     assert at.title[0].value == get_config().slides[0].title.vi
-    assert len(at.metric) == len(DEFAULTS)
+    assert sum(h.proto.body.count('class="pres-fig"') for h in at.get("html")) == len(DEFAULTS)
     assert at.session_state["_view"].slide == 1 and at.query_params["slide"] == "1"
     notices = link_notices(at)
     assert len(notices) == 1 and len(notices[0]) < 200

@@ -87,7 +87,9 @@ def test_district_lines_are_inner_and_labels_vietnamese(real):
     assert paths and all(len(p["path"]) >= 2 for p in paths)
     labels = {d["text"] for d in _objects(_layer(spec, "district-labels"))}
     assert "Phổ Yên" in labels and "Cẩm Giàng" in labels
-    assert len(labels) == 21
+    names = {f.label("vi") for f in geo.districts.values()}
+    assert len(names) == 21 and labels <= names
+    assert len(labels) >= 8  # thinned where names would overlap (see the next tests)
     assert _layer(spec, "districts")["getWidth"] == 1
 
 
@@ -227,9 +229,132 @@ def test_dashes_cut_a_line():
 
 
 def test_fit_view_zooms_in_for_smaller_box():
-    big = maps.fit_view((105, 20, 107, 22))
-    small = maps.fit_view((105, 20, 105.5, 20.5))
-    assert small["zoom"] > big["zoom"] and small["latitude"] == pytest.approx(20.25)
+    big = maps.fit_view((105, 20, 107, 22), 600, 400)
+    small = maps.fit_view((105, 20, 105.5, 20.5), 600, 400)
+    assert small[2] > big[2]
+    assert small[0] == pytest.approx(20.25, abs=0.01) and small[1] == pytest.approx(105.25)
+
+
+def _contains(outer, inner):
+    return (outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3])
+
+
+@pytest.mark.parametrize("size", [(610, 560), (610, 420), (1000, 560), (300, 800), (900, 200)])
+@pytest.mark.parametrize("box", [(105.5, 21.2, 106.6, 22.1), (106.0, 20.7, 106.6, 21.2), (104.0, 20.5, 106.9, 22.9),
+                                 (106.1, 20.9, 106.1001, 20.9001)])
+def test_fit_view_contains_the_bounds_and_is_tight(box, size):
+    lat, lon, zoom = maps.fit_view(box, *size)
+    seen = maps.visible_bounds(lat, lon, zoom, *size)
+    assert _contains(seen, box)
+    if zoom < maps.MAX_ZOOM:
+        # a little closer and the box no longer fits inside the margins: no needless zoom-out
+        inner = (size[0] - 2 * maps.FIT_MARGIN, size[1] - 2 * maps.FIT_MARGIN)
+        assert _contains(maps.visible_bounds(lat, lon, zoom, *inner), box)
+        assert not _contains(maps.visible_bounds(lat, lon, zoom + 0.03, *inner), box)
+
+
+def _province_box(ds, geo, provinces):
+    return maps._union_bbox(maps.province_feature(ds, geo, p).bbox for p in provinces)
+
+
+@pytest.mark.parametrize("provinces", [["thai-nguyen"], PAIR, PAIR + ["bac-ninh"], ["hai-duong", "bac-kan"]])
+@pytest.mark.parametrize("size", [(maps.VIEW_WIDTH, maps.VIEW_HEIGHT), (maps.PANEL_WIDTH, maps.PANEL_HEIGHT),
+                                  (maps.PANEL_WIDTH, 240)])
+def test_initial_view_of_page_and_panel_frames_every_compared_province(real, provinces, size):
+    """The map page (VIEW_*) and the topic pages' panel (PANEL_*, or lower) at the map's
+    narrowest width (1366×768, sidebar open): every compared province whole. A wider
+    map (1920×1080) at the same zoom and centre shows more around them."""
+    ds, geo, cfg = real
+    width, height = size
+    model = maps.map_model(ds, geo, cfg, provinces, "vi", view_size=size)
+    view = model.view
+    box = _province_box(ds, geo, provinces)
+    for w in (width, int(width * 1340 / 906)):  # the map's width at 1366×768 and at 1920×1080
+        seen = maps.visible_bounds(view["latitude"], view["longitude"], view["zoom"], w, height)
+        assert _contains(seen, box), (provinces, w, height)
+    # fitted, not needlessly far out
+    assert not _contains(maps.visible_bounds(view["latitude"], view["longitude"], view["zoom"],
+                                             width * 0.7, height * 0.7), box)
+    # and the deck carries exactly that view
+    spec = json.loads(maps.deck_from_model(model, ds, cfg).to_json())
+    assert spec["initialViewState"]["zoom"] == view["zoom"]
+
+
+def test_page_and_panel_decks_are_fitted_to_their_own_size(real):
+    """The panel is lower than the page's map: its zoom is never larger."""
+    ds, geo, cfg = real
+    page = maps.map_model(ds, geo, cfg, PAIR, "vi", view_size=(maps.VIEW_WIDTH, maps.VIEW_HEIGHT)).view
+    panel = maps.map_model(ds, geo, cfg, PAIR, "vi", view_size=(maps.VIEW_WIDTH, maps.PANEL_HEIGHT)).view
+    assert panel["zoom"] <= page["zoom"]
+
+
+def test_place_names_are_drawn_after_every_marker(real):
+    ds, geo, cfg = real
+    for kw in ({}, {"vintage": "2025"}, {"measure": "party_orgs_in_enterprises"}):
+        spec = _deck(ds, geo, cfg, lang="vi", **kw)
+        ids = [layer["id"] for layer in spec["layers"]]
+        markers = [i for i, lid in enumerate(ids) if lid in ("zones", "zone-kinds", "party", "party-districts")]
+        names = [i for i, lid in enumerate(ids) if lid in ("district-labels", "province-labels", "party-labels")]
+        assert names and markers and min(names) > max(markers), ids
+        for i in names:
+            layer = spec["layers"][i]
+            assert layer["background"] is True and layer["getBackgroundColor"][3] >= 200
+            assert layer["characterSet"] == "auto"
+
+
+def _label_boxes(labels, zoom, size=maps.LABEL_SIZE):
+    scale = maps.TILE_SIZE * 2 ** zoom
+    out = []
+    for lab in labels:
+        x = lab["longitude"] / 360 * scale
+        y = -maps._merc_y(lab["latitude"]) / (2 * math.pi) * scale
+        w, h = len(lab["text"]) * size * 0.55 / 2, size * 0.6
+        out.append((x - w, y - h, x + w, y + h))
+    return out
+
+
+@pytest.mark.parametrize("kw", [{}, {"focus": "hai-duong"}, {"view_size": (maps.PANEL_WIDTH, 240)}])
+def test_district_names_do_not_overlap_at_the_initial_view(real, kw):
+    ds, geo, cfg = real
+    model = maps.map_model(ds, geo, cfg, PAIR, "vi", **kw)
+    spec = json.loads(maps.deck_from_model(model, ds, cfg).to_json())
+    labels = _objects(_layer(spec, "district-labels"))
+    assert labels
+    boxes = _label_boxes(labels, model.view["zoom"])
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), labels
+    # the larger district keeps its name; closer in, more names fit
+    assert maps.thin_labels(labels, model.view) == labels
+    closer = maps.thin_labels(labels + [{"text": "X", "longitude": labels[0]["longitude"],
+                                         "latitude": labels[0]["latitude"]}], model.view)
+    assert closer == labels
+
+
+def test_more_district_names_when_zoomed_in(real):
+    ds, geo, cfg = real
+    n = {}
+    for key, kw in {"page": {}, "focus": {"focus": "hai-duong"}, "panel": {"view_size": (maps.PANEL_WIDTH, 240)}}.items():
+        spec = json.loads(maps.deck_from_model(maps.map_model(ds, geo, cfg, PAIR, "vi", **kw), ds, cfg).to_json())
+        n[key] = len(_objects(_layer(spec, "district-labels")))
+    assert n["panel"] < n["page"] < n["focus"] <= 21
+
+
+def test_legend_rows_are_short_and_use_the_layer_colours(real):
+    ds, geo, cfg = real
+    for vintage in ("2024", "2025"):
+        model = maps.map_model(ds, geo, cfg, PAIR, "vi", vintage)
+        rows = maps.legend_rows(model, cfg, "vi")
+        assert 1 <= len(rows) <= 5
+        first = rows[0]
+        assert [e["line"][:3] for e in first[:2]] == [maps._rgb(cfg.colour(p))[:3] for p in PAIR] or vintage == "2025"
+        labels = [e["label"] for row in rows for e in row]
+        assert all(labels) and "Tỉnh lân cận" in labels
+        if not model.zones.empty:
+            dots = [e["fill"][:3] for row in rows for e in row if e["shape"] == "dot"]
+            for colour in maps.STATUS_COLOURS.values():
+                assert colour in dots
+        assert ("Ranh giới tỉnh cũ" in labels) == (vintage == "2025")
 
 
 # ----------------------------------------------------------------------------- synthetic data

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from dashboard import maps
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 URL = re.compile(r"https?://", re.I)
 
@@ -40,10 +42,20 @@ def test_map_page_renders_offline_deck():
     assert not URL.search(at.get("deck_gl_json_chart")[0].proto.json)
     tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
     assert "{tt_title}" in tooltip["html"]
-    # KPI beside the map = parks drawn.
+    # The short panel beside the map: parks drawn per province (≤ 5 lines), the rest in "Details".
     zones = next(layer for layer in spec["layers"] if layer["id"] == "zones")["data"]
-    drawn = sum(int(m.value) for m in at.metric)
+    side = next(m.value for m in at.markdown if m.value.startswith("**Industrial parks and clusters**"))
+    lines = side.split("  \n")
+    assert len(lines) <= 5
+    drawn = sum(int(re.search(r"\*\*(\d+)\*\*$", line).group(1)) for line in lines[1:])
     assert drawn == len(zones)
+    assert "Details" in [e.label for e in at.expander]
+    # The legend beside the map: swatches in the layers' colours, short labels.
+    legend = next(h.proto.body for h in at.get("html") if 'data-testid="map-legend"' in h.proto.body)
+    for label in ("Neighbouring province", "District boundary", "operating", "Surveyed location"):
+        assert label in legend
+    r, g, b = maps.STATUS_COLOURS["operating"]
+    assert f"rgba({r},{g},{b}," in legend
     captions = " ".join(c.value for c in at.caption)
     assert "Map data:" in captions and "Open Development" in captions
 
@@ -106,3 +118,43 @@ def test_party_measure_from_url_and_back_to_url():
     at.selectbox(key="w_map_measure").set_value("none").run()
     assert "party" not in _ids(_spec(at))
     assert at.session_state["_view"].measure is None  # and so dropped from the written URL
+
+
+def _framed(view, box, width, height):
+    seen = maps.visible_bounds(view["latitude"], view["longitude"], view["zoom"], width, height)
+    return seen[0] <= box[0] and seen[1] <= box[1] and seen[2] >= box[2] and seen[3] >= box[3]
+
+
+def _box(provinces):
+    from dashboard.data import load_dataset
+
+    root = Path(APP).parent / "data"
+    ds, geo = load_dataset(root), maps.load_geo(root)
+    return maps._union_bbox(maps.province_feature(ds, geo, p).bbox for p in provinces)
+
+
+def test_map_page_initial_view_frames_the_compared_provinces():
+    provinces = ["thai-nguyen", "hai-duong", "bac-ninh"]
+    at = _run(lang="vi", provinces=",".join(provinces))
+    view = _spec(at)["initialViewState"]
+    assert _framed(view, _box(provinces), maps.VIEW_WIDTH, maps.VIEW_HEIGHT)
+    assert not _framed(view, _box(provinces), maps.VIEW_WIDTH * 0.7, maps.VIEW_HEIGHT * 0.7)
+
+
+def test_economy_map_panel_frames_both_provinces_with_its_legend():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "vi"
+    at.switch_page("pages/kinh_te_xa_hoi.py").run()
+    assert not at.exception, at.exception
+    decks = at.get("deck_gl_json_chart")
+    assert len(decks) == 1
+    spec = json.loads(decks[0].proto.json)
+    view = spec["initialViewState"]
+    box = _box(["thai-nguyen", "hai-duong"])
+    from dashboard.views.topic import MAP_HEIGHT
+
+    # the panel's narrowest width (a third of the main column at 1366×768) and its height
+    assert _framed(view, box, maps.PANEL_WIDTH, MAP_HEIGHT)
+    assert not _framed(view, box, maps.PANEL_WIDTH * 0.7, MAP_HEIGHT * 0.7)  # fitted, not far out
+    legend = [h.proto.body for h in at.get("html") if 'data-testid="map-legend"' in h.proto.body]
+    assert len(legend) == 1 and "Tỉnh lân cận" in legend[0] and "Chú giải" in legend[0]

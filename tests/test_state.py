@@ -82,22 +82,28 @@ def test_only_the_sidebar_options_can_be_chosen(ds):
 def test_more_than_the_limit_keeps_the_first_with_one_notice(ds):
     options = list(selectable_provinces(ds))
     assert len(options) >= 3
-    link = options + ["bac-kan", "hai-phong", "atlantis"]  # 5+ valid ids, and one unknown
+    assert len(options) >= 5
+    # 5+ valid ids, a known id that cannot be selected (a 2025 province) and two unknown ones
+    link = options[:5] + ["thai-nguyen-2025", "atlantis", "narnia"]
     v = parse_view({"provinces": link}, ds, DEFAULTS, max_provinces=2)
     assert v.provinces == options[:2]
     assert len(v.notices) == 1
     notice = v.notices[0]
     assert notice.param == "provinces" and notice.limit == 2 and notice.ignored == 3
     text = notice_text(notice, "vi")
-    assert "2 tỉnh đầu tiên" in text and "bac-kan" in text
+    assert "2 tỉnh đầu tiên" in text and "thai-nguyen-2025" in text and "atlantis" in text
     assert "only the first 2" in notice_text(notice, "en")
 
 
 def test_the_limit_defaults_to_eight(ds, cfg):
     assert cfg.app.max_provinces == 8
     options = list(selectable_provinces(ds))
-    v = parse_view({"provinces": options * 3}, ds, DEFAULTS)
+    assert len(options) > 8
+    v = parse_view({"provinces": options[:8] * 3}, ds, DEFAULTS)
     assert v.provinces == options[:8] and v.notices == []  # repeats are not "more"
+    v = parse_view({"provinces": options * 3}, ds, DEFAULTS)  # more than eight different ids
+    assert v.provinces == options[:8]
+    assert v.notices == [Notice("provinces", "", 0, 8, False)]  # only the limit is noted
 
 
 def test_two_thousand_unknown_ids_give_one_short_notice(ds):
@@ -121,7 +127,8 @@ def test_display_names_map_back_to_ids(ds):
     v = parse_view({"provinces": "Thái Nguyên,Hai Duong"}, ds, DEFAULTS)
     assert v.provinces == ["thai-nguyen", "hai-duong"] and v.notices == []
     assert clean_provinces(["Thái Nguyên", "Hải Dương", "thai-nguyen", "Atlantis"], ds) == DEFAULTS
-    assert clean_provinces(["bac-kan"], ds) == []  # a known id that cannot be selected
+    assert clean_provinces(["thai-nguyen-2025"], ds) == []  # a known id that cannot be selected (2025)
+    assert clean_provinces(["Bắc Kạn", "bac-kan"], ds) == ["bac-kan"]  # every 2024 province with data
     assert clean_provinces(["vietnam", "thai-nguyen", "hai-duong"], ds, limit=2) == ["vietnam", "thai-nguyen"]
 
 

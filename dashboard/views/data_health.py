@@ -7,8 +7,28 @@ import streamlit as st
 
 from ..components import page_header
 from ..i18n import pick, t
-from ..present import escape_md, md, safe_url
+from ..present import escape_md, md, producer_text, safe_url
+from ..schema import UNKNOWN
 from ..session import context
+
+
+def _licence_name(source, lang: str) -> str:
+    lic = source.licence
+    return t("health.licence_unknown", lang) if lic == UNKNOWN or lic is None else lic.name
+
+
+def _licence_url(source) -> str:
+    lic = source.licence
+    return "" if lic == UNKNOWN or lic is None else (safe_url(lic.url) or "")
+
+
+def _date(text: str, lang: str) -> str:
+    """``2023-12-28`` -> ``28/12/2023`` (vi) / ``2023-12-28`` (en); ``unknown`` said in words."""
+    if not text or text == UNKNOWN:
+        return t("health.date_unknown", lang)
+    if lang == "vi":
+        return "/".join(reversed(text.split("-")))
+    return text
 
 
 def data_health_page() -> None:
@@ -47,14 +67,23 @@ def data_health_page() -> None:
     else:
         st.success(t("health.clean", lang), icon=":material/check_circle:")
     st.subheader(t("health.sources", lang))
+    st.caption(t("health.provenance_hint", lang))
     src = pd.DataFrame([{
-        "id": s.id, t("export.col.source", lang): s.title, t("export.col.source_producer", lang): s.producer,
-        t("health.col.date", lang): s.date or "", t("health.col.kind", lang): t(f"source_kind.{s.kind}", lang),
+        "id": s.id, t("export.col.source", lang): s.title, t("export.col.source_producer", lang): producer_text(s, lang),
+        t("health.col.licence", lang): _licence_name(s, lang),
+        t("health.col.published", lang): _date(s.date_published, lang),
+        t("health.col.accessed", lang): _date(s.date_accessed, lang),
+        t("health.col.kind", lang): t(f"source_kind.{s.kind}", lang),
         t("health.col.confidence", lang): t(f"confidence.{s.confidence}", lang),
         t("export.col.source_url", lang): safe_url(s.url) or "",  # a link only to a web address
+        "licence_url": _licence_url(s),
     } for s in ds.sources.values()])
-    st.dataframe(src, hide_index=True, width="stretch",
-                 column_config={t("export.col.source_url", lang): st.column_config.LinkColumn()})
+    st.dataframe(src, hide_index=True, width="stretch", column_config={
+        t("export.col.source", lang): st.column_config.TextColumn(width="medium"),
+        t("export.col.source_producer", lang): st.column_config.TextColumn(width="medium"),
+        t("export.col.source_url", lang): st.column_config.LinkColumn(),
+        "licence_url": st.column_config.LinkColumn(t("health.col.licence", lang) + " ↗"),
+    })
     st.subheader(t("health.indicators", lang))
     inds = pd.DataFrame([{
         "id": i.id, t("health.col.title", lang): pick(i.title, lang), t("export.col.unit", lang): pick(i.unit, lang),

@@ -5,17 +5,34 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import charts
-from ..cache import series_chart
-from ..components import comparability_note, figures_table, kpi_card, mode_control, page_header
+from ..cache import memo, series_chart
+from ..components import (
+    comparability_note,
+    figures_table,
+    kpi_card,
+    mode_control,
+    page_header,
+)
 from ..i18n import pick, t
 from ..present import escape_md, md, period_text
 from ..session import bound, context
 
 
+def _compact(ds, figures: tuple, lang: str, mode: str):
+    """The compact comparison chart of a comparable set (province, indicator, period)."""
+    from ..config import get_config
+
+    rows = {}
+    for p, i, period, scope in figures:
+        found = ds.rows(i, [p], period=period)
+        rows[p] = found[found["scope"] == scope].iloc[0]
+    return charts.compact_comparison(ds, rows, get_config(), lang, mode)
+
+
 def explorer_page() -> None:
     """So sánh chỉ tiêu: one indicator, the chosen provinces, one or all periods."""
     ctx = context()
-    ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
+    ds, lang = ctx.ds, ctx.lang
     page_header(ctx, "explorer", "intro.explorer")
     available = [i for i in ds.indicators if not ds.rows(i).empty]
     if not available:
@@ -47,7 +64,7 @@ def explorer_page() -> None:
         fig = series_chart(ds, ind.id, view.provinces, lang)
         if fig is not None:
             st.plotly_chart(fig, config=charts.chart_config(f"{ind.id}-series"), key="explorer-ts")
-            st.caption(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang, as_md=True))
+            st.caption(md("figure.sources", lang, sources=charts.short_sources(ds, rows["source"], lang, label=False)))
         shown_period = ds.periods(ind.id, view.provinces)[0]
     else:
         shown_period = view.period
@@ -62,9 +79,10 @@ def explorer_page() -> None:
         with col:
             kpi_card(ctx, latest[pid], pid, mode)
     if comp.comparable:
-        fig = charts.bar_comparison(ds, comp, cfg, lang, mode)
+        fig = memo(_compact, ds, tuple((p, r["indicator"], r["period"], r["scope"]) for p, r in comp.present.items()), lang, mode)
         st.plotly_chart(fig, config=charts.chart_config(f"{ind.id}-{shown_period}"), key="explorer-bar")
-        st.caption(charts.chart_sources(ds, comp.present.values(), lang, as_md=True))
+        st.caption(md("figure.sources", lang, sources=charts.short_sources(
+            ds, [r["source"] for r in comp.present.values()], lang, label=False)))
     else:
         st.info(comparability_note(ctx, comp), icon=":material/compare_arrows:")
     figures_table(ctx, rows.sort_values(["province", "year_end"]), key=f"{ind.id}", title_key="table.shown_figures")

@@ -1,56 +1,82 @@
-"""Tổng quan: the compared provinces side by side, then one headline figure per topic."""
+"""Tổng quan: one compact line of basics per province, then the scorecard (bảng so sánh)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
-from ..cache import pair
-from ..components import concept_block, page_header
+from .. import scorecard, snapshots
+from ..cache import memo, pair
+from ..components import page_header
 from ..i18n import pick, t
-from ..present import escape_md, md, md_join, period_text, sources_line, value_text
+from ..present import Md, escape_md, md, md_join, period_text, source_short, value_text
 from ..session import Context, context
+from ..state import LATEST, view_params
 
 
-def _basics(ctx: Context, pid: str, basics: dict[str, dict]) -> None:
-    """Name, capital, area and population (same year for all provinces where possible)."""
+def _basics(ctx: Context, provinces: list[str]) -> None:
+    """Per province one line: name, area, population (same period where possible), the
+    July-2025 merger; then one line naming their sources and the merger's resolution."""
     ds, lang = ctx.ds, ctx.lang
-    prov = ds.provinces[pid]
-    with st.container(border=True):
-        st.subheader(escape_md(pick(prov.name, lang)))
-        facts = []
-        if prov.capital:
-            facts.append(md("overview.capital", lang, capital=pick(prov.capital, lang)))
-        if prov.gso_code:
-            facts.append(md("overview.gso", lang, code=prov.gso_code))
-        st.caption(md_join(" · ", facts))
+    rows = {c: pair(ds, c, provinces).rows for c in ("area", "population")}
+    used: list[str] = []
+    lines: list[Md] = []
+    resolutions: list[str] = []
+    for pid in provinces:
+        prov = ds.provinces[pid]
+        parts = [Md(f"**{escape_md(pick(prov.name, lang))}**")]
         for ind_id in ("area", "population"):
-            row = basics[ind_id].get(pid)
+            row = rows[ind_id].get(pid)
+            label = t(f"overview.{ind_id}", lang)
             if row is None:
-                st.metric(t(f"overview.{ind_id}", lang), t("figure.missing", lang))
+                parts.append(md_join(" ", [label, t("figure.missing", lang)]))
                 continue
-            st.metric(t(f"overview.{ind_id}", lang), value_text(row, ds.indicators[ind_id], lang, as_md=True))
-            st.caption(md_join(" · ", [period_text(row["period"], lang),
-                                       sources_line(ds, [row["source"]], lang, as_md=True)]))
-        st.caption(t("overview.vintage", lang))
-        if prov.merger and prov.merger.into in ds.provinces:
-            m = prov.merger
-            partners = ", ".join(ds.province_name(w, lang) for w in m.with_)
-            st.info(md("overview.merger", lang, name=pick(prov.name, lang), partners=partners,
-                       into=ds.province_name(m.into, lang), resolution=m.resolution,
-                       adopted=m.adopted.strftime("%d/%m/%Y"), effective=m.effective.strftime("%d/%m/%Y")),
-                    icon=":material/merge:")
+            used.append(row["source"])
+            parts.append(md_join(" ", [label, value_text(row, ds.indicators[ind_id], lang, as_md=True),
+                                       f"({period_text(row['period'], lang)})"]))
+        m = prov.merger
+        if m and m.into in ds.provinces:
+            parts.append(md("scorecard.merger_short", lang, effective=m.effective.strftime("%d/%m/%Y"),
+                            into=ds.province_name(m.into, lang)))
+            resolutions.append(m.resolution)
+        lines.append(md_join(" · ", parts))
+    st.markdown(Md("  \n".join(lines)))
+    notes = []
+    if used:
+        notes.append(md("scorecard.basics_sources", lang,
+                        sources="; ".join(dict.fromkeys(source_short(ds.sources.get(s), lang) for s in used))))
+    for res in dict.fromkeys(resolutions):
+        notes.append(md("scorecard.merger_resolution", lang, resolution=res))
+    if notes:
+        st.caption(md_join(" · ", notes))
+
+
+def _model(ds, provinces: tuple, lang: str, asof: str, query: str, ref: str | None = None) -> scorecard.Scorecard:
+    """The scorecard of the view (pure; cached per data content and view by :func:`memo`)."""
+    from ..config import get_config
+
+    cfg = get_config()
+    snaps = snapshots.from_config(cfg)
+    since_ds, since_label = None, None
+    if asof == LATEST and snaps:  # "since the meeting": the last meeting in config.yaml
+        snap = snaps[-1]
+        since_ds = snapshots.apply(ds, snap)
+        year = snap.as_of_year or next(iter(since_ds.values["asof_year"]), "")
+        since_label = t("scorecard.since", lang, year=year)
+    return scorecard.build(ds, cfg, list(provinces), lang, query=query, since_ds=since_ds,
+                           since_label=since_label, ref=ref)
 
 
 def overview_page() -> None:
-    """Tổng quan: basics per province, then one headline figure per topic."""
+    """Tổng quan: basics per province, then the scorecard of the headline concepts."""
     ctx = context()
-    page_header(ctx, "overview", "intro.overview")
+    page_header(ctx, "overview")
     provinces = [p for p in ctx.view.provinces if p in ctx.ds.provinces]
-    basics = {c: pair(ctx.ds, c, provinces).rows for c in ("area", "population")}
-    cols = st.columns(max(1, len(provinces)))
-    for col, pid in zip(cols, provinces):
-        with col:
-            _basics(ctx, pid, basics)
-    st.header(t("overview.kpis", ctx.lang))
-    for concept in ctx.cfg.overview.kpis:
-        concept_block(ctx, concept, chart=False, key="overview")
+    if not provinces:
+        st.info(t("figure.no_data_selection", ctx.lang))
+        return
+    _basics(ctx, provinces)
+    query = urlencode(view_params(ctx.view))
+    card = memo(_model, ctx.ds, tuple(provinces), ctx.lang, ctx.view.asof, query, ctx.view.reference)
+    st.html(scorecard.render(card))

@@ -1,16 +1,59 @@
-"""A topic page: the concepts of the topics configured under ``topic_pages`` in config.yaml."""
+"""A topic page: the concepts of the topics configured under ``topic_pages`` in config.yaml.
+
+One element per concept (:mod:`dashboard.topic_plan` decides): line charts of series,
+compact charts of comparable single-period sets, compositions, then one table of figures
+that are not directly comparable (side by side, the reason once) and one table of figures
+only one province has; the economy page's map panel; the figures table with downloads.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from .. import charts
-from ..cache import composition_chart, series_chart
-from ..map_parts import map_panel
-from ..components import concept_block, figures_table, mode_control, page_header
+from ..cache import memo
+from ..components import (
+    TOPIC_CSS,
+    chart_flow,
+    figures_table,
+    mode_control,
+    page_header,
+    series_legend_html,
+    topic_tables_html,
+)
+from ..config import get_config
+from ..context_panel import context_panel
 from ..i18n import t
-from ..present import escape_md
+from ..map_parts import map_panel
+from ..present import escape_md, md
 from ..session import context
+from ..topic_plan import plan_topic
+
+#: Height of the economy page's map panel (px): modest, it shares the page with the charts.
+MAP_HEIGHT = 220
+
+
+def _plan(ds, page_id: str, provinces: tuple):
+    spec = get_config().topic_pages[page_id]
+    return plan_topic(ds, spec.topics, list(provinces), spec.compositions)
+
+
+def _national(ds, provinces) -> list[str]:
+    return [p for p, prov in ds.provinces.items() if prov.level == "nation" and p not in provinces]
+
+
+def _figure(ds, kind: str, indicator: str, provinces: tuple, lang: str, mode: str, extra: tuple):
+    """The plotly figure of one planned chart (built once per data content, see cache.memo)."""
+    cfg = get_config()
+    if kind == "series":
+        return charts.time_series(ds, indicator, list(provinces) + list(extra), cfg, lang, legend=False)
+    if kind == "composition":
+        return charts.compositions(ds, indicator, list(extra), list(provinces), cfg, lang)[0]
+    period, missing = extra
+    rows = {p: r.iloc[0] for p in provinces
+            if not (r := ds.rows(indicator, [p], period=period)).empty and r.iloc[0]["scope"] == ""}
+    rows = {p: r for p, r in rows.items()}
+    return charts.compact_comparison(ds, rows, cfg, lang, mode, missing)
 
 
 def topic_page(page_id: str) -> None:
@@ -19,39 +62,67 @@ def topic_page(page_id: str) -> None:
     ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
     spec = cfg.topic_pages[page_id]
     page_header(ctx, page_id, f"intro.{page_id}")
-    mode = mode_control(ctx)
-    topic_rows = ds.rows(provinces=ctx.view.provinces)
+    st.html(TOPIC_CSS)
+    provinces = tuple(ctx.view.provinces)
+    topic_rows = ds.rows(provinces=provinces)
     topic_rows = topic_rows[topic_rows["topic"].isin(spec.topics)]
     if topic_rows.empty:
+        mode_control(ctx)
         st.info(t("figure.no_data_topic", lang))
         return
-    concepts = [i.concept for i in ds.indicators.values() if i.topic in spec.topics]
-    for concept in dict.fromkeys(concepts):
-        concept_block(ctx, concept, mode=mode, key=page_id)
+    plan = memo(_plan, ds, page_id, provinces)
+    series = [c for c in plan.charts if c.kind == "series"]
+    # the mode switch and the one legend of every line chart share a row
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    with left:
+        mode = mode_control(ctx)
+    if series:
+        national_all = _national(ds, provinces)
+        drawn = {p for c in series for p in c.rows["province"]}
+        nat = [p for p in national_all if any(not ds.rows(c.indicator, [p]).empty for c in series)]
+        flagged = any(bool(r["estimate"]) or r["confidence"] == "low" or bool(r["derived"])
+                      for c in series for _, r in c.rows.iterrows())
+        with right:
+            st.html(series_legend_html(ds, cfg, [p for p in provinces if p in drawn] + nat, lang, flagged))
+    if plan.without_data:
+        st.caption(t("topic.plan.none_for", lang,
+                     provinces=", ".join(ds.province_name(p, lang) for p in plan.without_data)))
+    shown = tuple(p for p in provinces if p not in plan.without_data)
+    national = tuple(_national(ds, provinces))
 
-    for comp in spec.compositions:
-        for i, pid in enumerate(ctx.view.provinces):
-            fig, note = composition_chart(ds, comp.total, comp.parts, pid, lang)
-            if fig is None:
-                continue
-            st.plotly_chart(fig, config=charts.chart_config(f"{comp.total}-{pid}"), key=f"comp-{comp.total}-{pid}")
-            rows = ds.rows([comp.total] + comp.parts, [pid])
-            st.caption(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang, as_md=True))
-            if note:
-                st.caption(escape_md(note))
-
-    if spec.map_panel:
-        st.subheader(t("topic.map_panel", lang))
-        map_panel(ctx, key=page_id)
-
-    # NOTE: the national figure is drawn beside the provinces wherever the data has it.
-    national = [p for p, prov in ds.provinces.items() if prov.level == "nation" and p not in ctx.view.provinces]
-    series = [i.id for i in ds.indicators.values() if i.topic in spec.topics]
-    for ind_id in series:
-        fig = series_chart(ds, ind_id, list(ctx.view.provinces) + national, lang)
+    items = []
+    for i, chart in enumerate(plan.charts):
+        if chart.kind == "series":
+            extra, fig_mode = national, "absolute"
+        elif chart.kind == "composition":
+            extra, fig_mode = tuple(chart.parts), "absolute"
+        else:
+            extra, fig_mode = (chart.period, tuple(p for p in chart.missing if p in shown)), mode
+        fig = memo(_figure, ds, chart.kind, chart.indicator, shown, lang, fig_mode, extra)
         if fig is None:
             continue
-        st.plotly_chart(fig, config=charts.chart_config(f"{ind_id}-series"), key=f"ts-{ind_id}")
-        rows = ds.rows(ind_id, ctx.view.provinces)
-        st.caption(charts.chart_sources(ds, [r for _, r in rows.iterrows()], lang, as_md=True))
+        sources = md("figure.sources", lang, sources=charts.short_sources(ds, chart.rows["source"], lang,
+                                                                           limit=1, label=False))
+
+        def draw(fig=fig, chart=chart, i=i, sources=sources):
+            st.plotly_chart(fig, config=charts.chart_config(f"{chart.indicator}-{chart.period or chart.kind}"),
+                            key=f"tp-{page_id}-{i}-{chart.indicator}")
+            st.caption(sources)
+
+        items.append((int(fig.layout.height or 300) + 70, draw))  # + the source line
+    if spec.map_panel:
+        def draw_map():
+            st.markdown(f"**{escape_md(t('topic.map_panel', lang))}**")
+            map_panel(ctx, key=page_id, height=MAP_HEIGHT)
+
+        items.insert(0, (MAP_HEIGHT + 600, draw_map))  # map, its legend and credit  # the tallest panel first: the columns even out
+    chart_flow(items)
+    if series:
+        st.caption(t("topic.plan.series_rule", lang))
+    if page_id == "digital":  # PCI and PAPI among all provinces (issue #10)
+        context_panel(ctx, key=f"ctx-{page_id}")
+
+    html = topic_tables_html(ds, plan, list(provinces), lang, mode)
+    if html.strip():
+        st.html(html)
     figures_table(ctx, topic_rows.sort_values(["indicator", "province", "year_end"]), key=page_id)

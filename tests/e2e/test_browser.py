@@ -18,10 +18,10 @@ def test_a_direct_link_opened_first_shows_the_page_without_a_dialog(page, app_ur
     assert "/tong-quan" in page.url
 
 
-PAGES = [  # (url path, charts expected)
-    ("", "stMetric"),
+PAGES = [  # (url path, the page's figures expected: charts, the scorecard, a figure table)
+    ("", "scorecard"),  # the overview's HTML scorecard
     ("dang-doanh-nghiep", "stPlotlyChart"),
-    ("dang-truong-hoc", "stMetric"),
+    ("dang-truong-hoc", "tpSingle"),  # no comparable figure yet: the "only one province" table
     ("kinh-te-xa-hoi", "stPlotlyChart"),
     ("chuyen-doi-so", "stPlotlyChart"),
     ("so-sanh-chi-tieu", "stPlotlyChart"),

@@ -10,6 +10,12 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import open_app, texts_of, wait_ready
 
 METRICS = '[data-testid="stMetricValue"]'
+#: A topic page's figures: the cells of its HTML figure tables (value, flags, period,
+#: source; "Chưa có số liệu" where a province has none).
+TOPIC_FIGURES = '[data-testid="tpSide"] td:not(.reason), [data-testid="tpSingle"] td'
+#: The map's figures: the lines beside it (per province: the parks drawn on the map).
+MAP_FIGURES = '.st-key-map_side [data-testid="stMarkdownContainer"]:visible'
+FIGURES = {"so-sanh-chi-tieu": METRICS, "ban-do": MAP_FIGURES}
 MISSING = "Chưa có số liệu"
 
 
@@ -22,7 +28,7 @@ def switch_language(page, name: str, lang: str) -> None:
 def test_switching_the_language_twice_keeps_the_provinces(page, app_url):
     """Was: ?provinces=Thái+Nguyên,Hải+Dương and every figure "Chưa có số liệu"."""
     open_app(page, app_url, "dang-doanh-nghiep", lang="vi")
-    first = texts_of(page, METRICS, 2)
+    first = texts_of(page, TOPIC_FIGURES, 2)
     assert first.count(MISSING) < len(first)
 
     switch_language(page, "English", "en")
@@ -32,7 +38,7 @@ def test_switching_the_language_twice_keeps_the_provinces(page, app_url):
 
     query = parse_qs(urlparse(page.url).query)
     assert query["provinces"] == ["thai-nguyen,hai-duong"]
-    again = texts_of(page, METRICS, len(first))
+    again = texts_of(page, TOPIC_FIGURES, len(first))
     assert again == first, "the headline figures are the same as on the first load"
     assert again.count(MISSING) == first.count(MISSING)
     chosen = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
@@ -47,11 +53,12 @@ def test_page_widgets_keep_ids_through_language_switches(page, app_url, path):
     """The explorer's indicator and the map's layer picker had the same fault (an error
     box on the explorer; ``measure=Không hiển thị`` on the map)."""
     open_app(page, app_url, path, lang="vi")
-    first = texts_of(page, METRICS, 1)
+    first = texts_of(page, FIGURES[path], 1)
+    assert any(f.strip() for f in first)
     for name, lang in (("English", "en"), ("Tiếng Việt", "vi"), ("English", "en"), ("Tiếng Việt", "vi")):
         switch_language(page, name, lang)
     query = parse_qs(urlparse(page.url).query)
     assert query["provinces"] == ["thai-nguyen,hai-duong"]
     assert all(v.isascii() for values in query.values() for v in values), query
-    assert texts_of(page, METRICS, len(first)) == first
+    assert texts_of(page, FIGURES[path], len(first)) == first
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -2,7 +2,7 @@
 
 A Streamlit server of its own (module scope) serves a copy of data/ whose province name,
 dataset title, map attribution and one source address are hostile Markdown (see
-``tests/test_escaping.make_hostile``). The overview, a topic page and the map must show
+``tests/test_escaping.make_hostile``). The overview, a topic page, the explorer and the map must show
 those texts literally, draw no image, no coloured text and no math from them, and the
 browser must not even try to fetch the image at 127.0.0.1:9.
 """
@@ -116,8 +116,9 @@ def assert_no_markup_from_data(page) -> None:
 
 def test_overview_shows_the_name_as_text(page9, hostile_url):
     open_app(page9, hostile_url, "tong-quan", provinces="thai-nguyen,hai-duong", lang="vi")
-    assert NAME in shown(page9, '[data-testid="stMain"] h3')
-    assert NAME in shown(page9, '[data-testid="stMetricLabel"]')
+    # the basics line (Markdown) and the scorecard's column head (auto-escaped HTML)
+    assert any(line.startswith(f"{NAME} · ") for line in shown(page9, '[data-testid="stMain"] [data-testid="stMarkdownContainer"]'))
+    assert NAME in shown(page9, '[data-testid="scorecard"] thead th.prov')
     text = main_text(page9)
     assert NAME in text and TITLE in text
     screenshot(page9, "markdown-text-overview")
@@ -126,10 +127,20 @@ def test_overview_shows_the_name_as_text(page9, hostile_url):
 
 def test_topic_page_notes_and_source_link(page9, hostile_url):
     open_app(page9, hostile_url, "dang-doanh-nghiep", provinces="thai-nguyen,hai-duong", lang="vi")
-    notes = [n for n in shown(page9, '[data-testid="stAlert"]') if "Không so sánh trực tiếp" in n]
-    assert any(f"({NAME})" in n for n in notes), notes
+    # The table of figures that are not directly comparable names the province as written.
+    (table,) = shown(page9, '[data-testid="tpSide"]')
+    assert "Không so sánh trực tiếp" in table
+    assert NAME in shown(page9, '[data-testid="tpSide"] thead th')
+    screenshot(page9, "markdown-text-topic")
+    assert_no_markup_from_data(page9)
+
+
+def test_source_link_is_one_link_to_the_encoded_address(page9, hostile_url):
+    """The topic pages cite sources as text; the explorer's card details link them."""
+    open_app(page9, hostile_url, "so-sanh-chi-tieu", provinces="thai-nguyen,hai-duong", lang="vi",
+             indicator="party_orgs_private_enterprises")  # Hải Dương's figure cites that source
     # The source whose address holds ")(http://127.0.0.1:9/…": one link, to the encoded address.
-    page9.locator('[data-testid="stPopover"] button').first.click()
+    page9.locator('[data-testid="stMain"] [data-testid="stPopover"] button').first.click()
     link = page9.locator('[data-testid="stPopoverBody"] a[href^="https://example.vn/"]').first
     expect(link).to_have_attribute("href", "https://example.vn/a%29%28http://127.0.0.1:9/evil.png")
     assert page9.locator('[data-testid="stPopoverBody"] a[href*="127.0.0.1"]:not([href^="https://example.vn/"])').count() == 0

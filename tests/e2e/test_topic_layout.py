@@ -1,0 +1,91 @@
+"""Topic pages in Chromium at projector sizes: at most four screen heights at 1366×768, at
+most ten charts, chart text ≥ 14 px at 1920×1080, no title clipped, no line with two points
+in one year or a point between years (vi and en). One browser context per size."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import make_page, open_app, screenshot
+
+TOPIC_PATHS = ["dang-doanh-nghiep", "dang-truong-hoc", "kinh-te-xa-hoi", "chuyen-doi-so"]
+
+MEASURE = """() => {
+  let scroll = document.documentElement.scrollHeight;
+  for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"], section, main')) {
+    if (el.clientHeight > 0 && getComputedStyle(el).overflowY !== 'visible') scroll = Math.max(scroll, el.scrollHeight);
+  }
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  let minFont = 99;
+  const small = [], clipped = [], badLines = [];
+  for (const p of plots) {
+    const box = p.getBoundingClientRect();
+    for (const t of p.querySelectorAll('svg text')) {
+      if (!t.textContent.trim()) continue;
+      const fs = parseFloat(getComputedStyle(t).fontSize);
+      if (fs < minFont) minFont = fs;
+      if (fs < 14) small.push(t.textContent + ':' + fs);
+    }
+    for (const t of p.querySelectorAll('.gtitle')) {
+      const b = t.getBoundingClientRect();
+      if (b.width && (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1)) clipped.push(t.textContent);
+    }
+    for (const tr of (p.data || [])) {
+      if (!tr.mode || !tr.mode.includes('lines') || tr.meta === 'value-axis') continue;  // x is a value (median line, dumbbell), not years
+      const xs = (tr.x || []).filter((x, i) => tr.y && tr.y[i] !== null && tr.y[i] !== undefined);
+      if (new Set(xs.map(String)).size !== xs.length) badLines.push(tr.name + ': two points in one year');
+      if (xs.some(x => !Number.isInteger(Number(x)))) badLines.push(tr.name + ': a point between years');
+      const all = (tr.x || []).map(Number);
+      for (let i = 1; i < all.length; i++) if (all[i] - all[i - 1] !== 1) badLines.push(tr.name + ': a segment across years');
+      if (tr.connectgaps) badLines.push(tr.name + ': gaps connected');
+    }
+  }
+  return {scroll, charts: plots.length, minFont, small: small.slice(0, 5), clipped, badLines};
+}"""
+
+
+def _measure(page, app_url, path, lang):
+    open_app(page, app_url, path, lang=lang)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    n = charts.count()
+    if n:
+        page.locator('.js-plotly-plot .main-svg').nth(n - 1).wait_for(state="attached")
+        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .gtitle').length >= {n}", timeout=30_000)
+    page.wait_for_timeout(150)
+    return page.evaluate(MEASURE)
+
+
+#: (size, language, pages): every page in Vietnamese and the two tallest in English at
+#: 1366×768; at 1920×1080 the pages with the most charts, one per language (keeps it fast).
+RUNS = [((1366, 768), "vi", TOPIC_PATHS), ((1366, 768), "en", ["kinh-te-xa-hoi", "chuyen-doi-so"]),
+        ((1920, 1080), "vi", ["kinh-te-xa-hoi"]), ((1920, 1080), "en", ["chuyen-doi-so"])]
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_topic_pages_fit_and_read_on_a_projector(browser, app_url, width, height):
+    ctx, page = make_page(browser, width, height)
+    problems = []
+    try:
+        for (w, _h), lang, paths in RUNS:
+            if w != width:
+                continue
+            for path in paths:
+                m = _measure(page, app_url, path, lang)
+                where = f"{path} {lang} {width}×{height}"
+                screens = m["scroll"] / height
+                if width == 1366 and screens > 4.0:
+                    problems.append(f"{where}: {screens:.2f} screen heights")
+                if m["charts"] > 10:
+                    problems.append(f"{where}: {m['charts']} charts")
+                if width == 1920 and m["charts"] and m["minFont"] < 14:
+                    problems.append(f"{where}: chart text below 14 px {m['small']}")
+                if m["clipped"]:
+                    problems.append(f"{where}: clipped titles {m['clipped']}")
+                if m["badLines"]:
+                    problems.append(f"{where}: {m['badLines']}")
+                if lang == "vi" and width == 1366:
+                    screenshot(page, f"topic-{path}-{width}")
+        assert page.outside_requests == []
+    finally:
+        ctx.close()
+    assert not problems, problems
