@@ -156,6 +156,11 @@ def note_text(obj, lang: str) -> str:
         texts = {"vi": (note.vi or "").strip(), "en": (note.en or "").strip()}
     else:
         texts = {"vi": get("note_vi"), "en": get("note_en") or get("note")}
+    return in_language(texts, lang)
+
+
+def in_language(texts: dict[str, str], lang: str) -> str:
+    """``texts[lang]``; else the other language's text with its marker (``… (English)``)."""
     lang = lang if lang in texts else "vi"
     if texts[lang]:
         return texts[lang]
@@ -176,12 +181,7 @@ def derivation_text(row, lang: str) -> str:
 
     if row is None:
         return ""
-    texts = {"vi": get("derivation_vi"), "en": get("derivation_en") or get("derivation")}
-    lang = lang if lang in texts else "vi"
-    if texts[lang]:
-        return texts[lang]
-    other = "en" if lang == "vi" else "vi"
-    return f"{texts[other]} {NOTE_LANG_MARK[other]}" if texts[other] else ""
+    return in_language({"vi": get("derivation_vi"), "en": get("derivation_en") or get("derivation")}, lang)
 
 
 def sources_line(ds, source_ids: Iterable[str], lang: str, with_link: bool = False, as_md: bool = False) -> str:

@@ -262,18 +262,20 @@ def check_source_date(value: Any) -> str:
     return text
 
 
+def check_url(value: Optional[str]) -> Optional[str]:
+    """An ``http(s)://`` address without spaces, quotes or angle brackets, or ``None``."""
+    if value and not re.match(r"^https?://[^\s<>\"]+$", value):
+        raise PydanticCustomError("url", "bad url", {"text": value})
+    return value or None
+
+
 class Licence(Strict):
     """A licence as the publisher states it: a name and, where there is one, its text's address."""
 
     name: str = Field(min_length=1)
     url: Optional[str] = None
 
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: Optional[str]) -> Optional[str]:
-        if value and not re.match(r"^https?://[^\s<>\"]+$", value):
-            raise PydanticCustomError("url", "bad url", {"text": value})
-        return value or None
+    _url = field_validator("url")(classmethod(lambda cls, v: check_url(v)))
 
 
 def _check_licence(value: Any) -> Any:
@@ -318,12 +320,7 @@ class Source(Strict):
 
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: Optional[str]) -> Optional[str]:
-        if value and not re.match(r"^https?://[^\s<>\"]+$", value):
-            raise PydanticCustomError("url", "bad url", {"text": value})
-        return value or None
+    _url = field_validator("url")(classmethod(lambda cls, v: check_url(v)))
 
     @field_validator("date", mode="before")
     @classmethod

@@ -14,20 +14,14 @@ from streamlit.testing.v1.element_tree import Multiselect
 
 from dashboard.config import get_config
 from dashboard.state import MAX_CHARS, selectable_provinces
-from tests.conftest import ROOT
+from tests.test_pages import run_page
 
 DEFAULTS = ["thai-nguyen", "hai-duong"]
 LINK_ICON = ":material/link_off:"
 
 
 def open_link(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page != "pages/tong_quan.py":
-        at.switch_page(page).run()
-    return at
+    return run_page(page, **params)
 
 
 FIGURE_BLOCKS = ("scorecard", "slide-figures", "tpSide", "tpSingle")

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
@@ -32,17 +33,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """Start the app (``python -m dashboard.serve``, as ``make run`` does) once per session."""
+@contextmanager
+def serve(log_name: str, env: dict | None = None):
+    """Run the app (``python -m dashboard.serve``, as ``make run`` does) on a free port."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-server.log", "w", encoding="utf-8")
+    log = open(ARTIFACTS / log_name, "w", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "dashboard.serve", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -54,14 +55,23 @@ def app_url():
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("the Streamlit server did not start; see test-artifacts/streamlit-server.log")
-    yield url
-    proc.terminate()
+        pytest.fail(f"the Streamlit server did not start; see test-artifacts/{log_name}")
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """One app server for the whole test session."""
+    with serve("streamlit-server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -9,18 +9,13 @@ browser must not even try to fetch the image at 127.0.0.1:9.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, _free_port, make_page, open_app, screenshot, wait_ready
+from tests.e2e.conftest import ROOT, make_page, open_app, screenshot, serve, wait_ready
 from tests.test_escaping import ATTRIBUTION, NAME, TITLE, make_hostile
 
 WORD_JOINER = "\u2060"
@@ -50,34 +45,8 @@ def hostile_url(tmp_path_factory):
     target = tmp_path_factory.mktemp("hostile") / "data"
     shutil.copytree(ROOT / "data", target)
     make_hostile(_Copy(target))
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-server-markdown.log", "w", encoding="utf-8")
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(target)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.serve", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the Streamlit server did not start; see test-artifacts/streamlit-server-markdown.log")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serve("streamlit-server-markdown.log", {"DASHBOARD_DATA_DIR": str(target)}) as url:
+        yield url
 
 
 @pytest.fixture
