@@ -48,16 +48,21 @@ new PerformanceObserver(list => { for (const e of list.getEntries()) {
   if (!e.hadRecentInput) window.__shift += e.value; } }).observe({type: 'layout-shift', buffered: true});
 """
 RERUN = """() => new Promise(resolve => {
+  // NOTE: a fast rerun may flip running -> notRunning within one frame, so the attribute
+  // is never seen as "running": then the time of the last change on the page counts.
   const app = document.querySelector('[data-testid="stApp"]');
-  const t0 = performance.now(); let started = false;
+  const t0 = performance.now(); let started = false, last = 0, done = false;
+  const finish = v => { if (!done) { done = true; obs.disconnect(); resolve(v); } };
   const obs = new MutationObserver(() => {
+    last = performance.now() - t0;
     const s = app.getAttribute('data-test-script-state');
     if (s === 'running') started = true;
-    if (started && s === 'notRunning') { obs.disconnect(); resolve(performance.now() - t0); }
+    if (started && s === 'notRunning') finish(last);
   });
-  obs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  obs.observe(app, {attributes: true, childList: true, subtree: true, characterData: true});
   document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'r', code: 'KeyR', keyCode: 82, bubbles: true}));
-  setTimeout(() => { obs.disconnect(); resolve(-1); }, 120000);
+  setTimeout(() => { if (!started) finish(last); }, 3000);
+  setTimeout(() => finish(-1), 120000);
 })"""
 RENDERED = """() => {
   const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
@@ -169,7 +174,7 @@ def main() -> None:
             e_render, _ = render_time(browser, base, args.runs)
             e_p95, e_kb = rerun_p95(browser, base, args.sessions, args.rounds)
             print(f"empty page: render {e_render:.2f} s, rerun p95 ({args.sessions} sessions) "
-                  f"{e_p95:.2f} s, {e_kb:.0f} KB/rerun")
+                  f"{e_p95:.2f} s, {e_kb:.0f} KB/rerun", flush=True)
             print(f"{'page':20} {'render':>8} {'×empty':>7} {'shift':>6} {'rerun p95':>10} {'×empty':>7} "
                   f"{'KB/rerun':>9}")
             for path in args.pages.split(","):
