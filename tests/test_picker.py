@@ -206,3 +206,26 @@ def test_the_search_box_adds_a_province(cfg):
     at.selectbox(key="w_region").select("tay-nguyen").run()
     offered = [o.content for o in at.get("button_group")[-1].proto.options]
     assert offered and "Lâm Đồng" in offered and "Quảng Ninh" not in offered
+
+
+
+@pytest.mark.parametrize("page", ["pages/tong_quan.py", "pages/chuyen_doi_so.py", "pages/so_sanh_chi_tieu.py",
+                                  "pages/ban_do.py", "pages/trinh_chieu.py", "pages/du_lieu.py"])
+def test_four_provinces_from_national_tables_open_on_every_page(page):
+    """The link of issue #10: every page opens with the four provinces, no notice, no error."""
+    from tests.test_pages import run_page
+
+    params = {"provinces": ",".join(FOUR)}
+    if page == "pages/so_sanh_chi_tieu.py":
+        params.update(indicator="pci_score", period="2019")
+    at = run_page(page, **params)
+    assert not at.exception and not at.error, page
+    assert not [i for i in at.info if "provinces" in i.value], "no notice: all four are valid"
+    shown = "\n".join([h.proto.body for h in at.get("html")] + [p.proto.spec for p in at.get("plotly_chart")]
+                      + [m.label + " " + m.value for m in at.metric] + [e.value for e in at.markdown])
+    if page == "pages/so_sanh_chi_tieu.py":  # PCI 2019 from the national table, 2 decimals as published
+        assert [(m.label, m.value) for m in at.metric] == [
+            ("Quảng Ninh", "73,40 điểm"), ("Đà Nẵng", "70,15 điểm"),
+            ("Thái Nguyên", "67,71 điểm"), ("Hải Dương", "63,85 điểm")]
+    if page == "pages/tong_quan.py":
+        assert "Quảng Ninh" in shown and "Đà Nẵng" in shown and "/63" in shown
