@@ -598,6 +598,49 @@ def _parse_values_fast(raw: bytes, file: str, ld: _Loader) -> Any:
     return _FastTable(file, df, raw)
 
 
+#: Validated generated files, keyed by the hash of every byte they were checked against.
+#: NOTE: the national tables are large and rarely change; staff edit values.csv or the YAML
+#: files. When those change, the key changes too; a reload after an edit elsewhere (say a
+#: new source) re-checks only what changed. Bounded, per process.
+_FAST_CACHE: dict[str, tuple[pd.DataFrame, list[Problem]]] = {}
+_FAST_CACHE_SIZE = 16
+
+
+def _check_values_cached(ld: _Loader, parsed: Any, provinces: dict, indicators: dict, sources: dict,
+                         districts: dict, earlier: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """:func:`_check_values_fast`, reused while the file and everything it refers to is unchanged.
+
+    The key hashes exactly the inputs of the check as used: this file's bytes, the provinces,
+    indicators and sources (possibly last good versions), the district codes and the keys of
+    the files loaded before it (curated figures win). Its problems are replayed.
+    """
+    if not isinstance(parsed, _FastTable):
+        return _check_values_fast(ld, parsed, provinces, indicators, sources, districts, earlier)
+    # NOTE: the inputs as used (a file may stand in at its last good version), not as read.
+    digest = hashlib.sha256(parsed.raw)
+    digest.update(repr(sorted((k, p.vintage, p.level) for k, p in provinces.items())).encode())
+    digest.update(repr(sorted((k, i.model_dump_json()) for k, i in indicators.items())).encode())
+    digest.update(repr(sorted((k, src.confidence) for k, src in sources.items())).encode())
+    digest.update(repr(sorted(districts)).encode())
+    for name, frame in earlier:
+        keys = frame[["province", "indicator", "period", "scope", "district"]] if len(frame) else frame
+        digest.update(name.encode() + str(int(pd.util.hash_pandas_object(keys, index=False).sum())
+                                          if len(frame) else 0).encode())
+    key = digest.hexdigest()
+    with _LAST_GOOD_LOCK:
+        hit = _FAST_CACHE.get(key)
+    if hit is not None:
+        ld.problems.extend(hit[1])
+        return hit[0].copy()
+    mark = len(ld.problems)
+    frame = _check_values_fast(ld, parsed, provinces, indicators, sources, districts, earlier)
+    with _LAST_GOOD_LOCK:
+        _FAST_CACHE[key] = (frame.copy(), list(ld.problems[mark:]))
+        while len(_FAST_CACHE) > _FAST_CACHE_SIZE:
+            _FAST_CACHE.pop(next(iter(_FAST_CACHE)))
+    return frame
+
+
 def _check_values_fast(ld: _Loader, parsed: Any, provinces: dict, indicators: dict, sources: dict,
                        districts: dict, earlier: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
     """Validate a generated value file with the rules (and messages) of values.csv.
@@ -871,7 +914,7 @@ def load_dataset(data_dir: Path | str) -> Dataset:
         rel = f"{NATIONAL_DIR}/{path.name}"
         national.append(ld.stage(
             "national", lambda raw, file: _parse_values_fast(raw, file, ld),
-            lambda t: _check_values_fast(ld, t, provinces, indicators, sources, districts, list(loaded)),
+            lambda t: _check_values_cached(ld, t, provinces, indicators, sources, districts, list(loaded)),
             lambda: _empty_values(), name=rel))
         loaded.append((ld.display(rel), national[-1]))
     # ``row`` is the line in its own file; ``file`` says which (values.csv, national/pci.csv)

@@ -89,13 +89,19 @@ def main() -> None:
     two = Path(tempfile.mkdtemp(prefix="bench-two-")) / "data"
     shutil.copytree(ROOT / "data", two)
     shutil.rmtree(two / "national", ignore_errors=True)
+    from dashboard import data as D
+
+    D._FAST_CACHE.clear()
+    cold_two, cold_all = timed(load_dataset, two)[1], timed(load_dataset, ROOT / "data")[1]
+    print(f"dataset load, first in this process: two provinces {cold_two * 1000:.0f} ms, "
+          f"all provinces {cold_all * 1000:.0f} ms ({cold_all / cold_two:.2f}×)")
     loads = {"two": [], "all": []}
     for _ in range(5):  # alternate, best of five: the machine's noise hits both alike
         loads["two"].append(timed(load_dataset, two)[1])
         loads["all"].append(timed(load_dataset, ROOT / "data")[1])
     t_two, t_all = min(loads["two"]), min(loads["all"])
-    print(f"dataset load: two provinces {t_two * 1000:.0f} ms, all provinces {t_all * 1000:.0f} ms "
-          f"({t_all / t_two:.2f}×; target ≤ 1.2×)")
+    print(f"dataset reload (the national tables' check reused): two provinces {t_two * 1000:.0f} ms, "
+          f"all provinces {t_all * 1000:.0f} ms ({t_all / t_two:.2f}×; target ≤ 1.2×)")
 
     import os
 

@@ -200,3 +200,17 @@ def test_banner_files_are_relative_and_listed_once(data_copy):
 def test_a_missing_data_folder_names_no_absolute_path(tmp_path):
     ds = D.load_dataset(tmp_path / "nowhere")
     assert all(not p.file.startswith("/") for p in ds.problems)
+
+
+def test_the_check_of_generated_files_is_reused_only_while_its_inputs_are_unchanged(data_copy):
+    D._FAST_CACHE.clear()
+    first = data_copy.load()
+    entries = len(D._FAST_CACHE)
+    assert entries >= 1
+    again = data_copy.load()
+    assert len(D._FAST_CACHE) == entries  # reused
+    assert again.values.equals(first.values) and len(again.problems) == len(first.problems)
+    data_copy.replace("provinces.yaml", "{id: quang-ninh,", "{id: quang-ninh-x,")
+    changed = data_copy.load()
+    assert not (changed.values["province"] == "quang-ninh").any()
+    assert any(p.code == "unknown_province" and p.file.startswith("data/national/") for p in changed.errors)
