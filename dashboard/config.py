@@ -78,10 +78,6 @@ class TopicPage(_Model):
     map_panel: bool = False
 
 
-class Overview(_Model):
-    kpis: list[str]
-
-
 class Snapshot(_Model):
     """A set of figures as presented at one meeting (the ``asof`` parameter of a link).
 
@@ -151,7 +147,6 @@ class Config(_Model):
     map: MapSettings = Field(default_factory=MapSettings)
     pages: list[PageEntry]
     topic_pages: dict[str, TopicPage] = Field(default_factory=dict)
-    overview: Overview
     slides: list[Slide] = Field(default_factory=list)
     snapshots: list[Snapshot] = Field(default_factory=list)
     scorecard: ScorecardSettings = Field(default_factory=ScorecardSettings)

@@ -14,7 +14,7 @@ def test_page_files_exist_and_url_paths_are_fixed_ascii(cfg):
 
 def test_configured_concepts_and_indicators_exist(cfg, ds):
     concepts = {i.concept for i in ds.indicators.values()}
-    assert set(cfg.overview.kpis) <= concepts
+    assert {r.concept for r in cfg.scorecard.rows} <= concepts
     assert {c for s in cfg.slides for c in s.concepts} <= concepts
     for spec in cfg.topic_pages.values():
         for comp in spec.compositions:
