@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = ROOT / "config.yaml"
@@ -64,6 +64,8 @@ class PageEntry(_Model):
     url_path: str
     icon: Optional[str] = None
     default: bool = False
+    #: In the menu only for a signed-in editor; the path itself always answers (a sign-in form).
+    editors_only: bool = False
     title: Text
 
 
@@ -139,6 +141,32 @@ class Slide(_Model):
         return [self.concept] if self.concept is not None else list(self.group or [])
 
 
+class LockoutSettings(_Model):
+    """The growing delay after failed sign-ins, counted per account name across the server:
+    after ``free_attempts`` failures in a row the next attempt waits ``base_seconds``, and the
+    wait doubles with each further failure, up to ``max_seconds``."""
+
+    free_attempts: int = Field(3, ge=1, le=100)
+    base_seconds: float = Field(2.0, gt=0, le=3600)
+    max_seconds: float = Field(900.0, gt=0, le=86400)
+
+
+class EditingSettings(_Model):
+    """Editing the curated data from the app (``dashboard/auth.py``). Off unless enabled;
+    the ``DASHBOARD_EDITING`` environment variable (``1``/``0``) overrides ``enabled``.
+    ``accounts_file``: local editor accounts (argon2id hashes, never committed), relative
+    to the project root; used when no identity provider is configured in secrets."""
+
+    enabled: bool = False
+    accounts_file: str = ".streamlit/editors.toml"
+    lockout: LockoutSettings = Field(default_factory=LockoutSettings)
+
+    @property
+    def accounts_path(self) -> Path:
+        path = Path(self.accounts_file)
+        return path if path.is_absolute() else ROOT / path
+
+
 class Config(_Model):
     app: AppSettings = Field(default_factory=AppSettings)
     colours: dict[str, object] = Field(default_factory=dict)
@@ -150,6 +178,10 @@ class Config(_Model):
     slides: list[Slide] = Field(default_factory=list)
     snapshots: list[Snapshot] = Field(default_factory=list)
     scorecard: ScorecardSettings = Field(default_factory=ScorecardSettings)
+    editing: EditingSettings = Field(default_factory=EditingSettings)
+    #: the file this configuration was read from (``load_config``), so that a check at
+    #: the moment of writing can re-read ``editing`` (``dashboard.auth``)
+    _source: Optional[Path] = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _references(self) -> "Config":
@@ -167,6 +199,11 @@ class Config(_Model):
         path = Path(self.app.data_dir)
         return path if path.is_absolute() else ROOT / path
 
+    @property
+    def source_path(self) -> Optional[Path]:
+        """The ``config.yaml`` this was read from; ``None`` for a configuration built in code."""
+        return self._source
+
     def colour(self, province: str, index: int = 0) -> str:
         """The province's colour; a fallback colour (by position) for others."""
         value = self.colours.get(province)
@@ -181,7 +218,9 @@ class Config(_Model):
 
 def load_config(path: Path | str = CONFIG_PATH) -> Config:
     with open(path, encoding="utf-8") as fh:
-        return Config.model_validate(yaml.safe_load(fh))
+        cfg = Config.model_validate(yaml.safe_load(fh))
+    cfg._source = Path(path).resolve()
+    return cfg
 
 
 @lru_cache(maxsize=4)
