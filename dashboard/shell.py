@@ -52,7 +52,11 @@ def run_app() -> None:
 
     # NOTE: a page file missing from a deployment is left out of the menu, not a crash.
     entries = [e for e in cfg.pages if (ROOT / e.file).is_file()]
-    pages = [st.Page(e.file, title=pick(e.title, lang), icon=e.icon, url_path=e.url_path)
+    # The editing page is in the menu for a signed-in editor only; its path always answers
+    # (with a sign-in form), and every write is checked again on the server (auth.can_write).
+    editor = any(e.editors_only for e in entries) and _signed_in(cfg)
+    pages = [st.Page(e.file, title=pick(e.title, lang), icon=e.icon, url_path=e.url_path,
+                     visibility="hidden" if e.editors_only and not editor else "visible")
              for e in entries]
     # NOTE: Streamlit serves the default page at "/" only; its own url_path would answer
     # "page not found". A hidden default page serves "/" so that every configured path,
@@ -67,12 +71,22 @@ def run_app() -> None:
     _banner(ds, view.lang)
     from .session import asof_note
     asof_note(cfg, view)
+    _link_version(ds, view.lang)
     _notices(view.lang)
     nav.run()
     view = st.session_state["_view"]
     share_box(view, home.url_path if nav.url_path == HOME_PATH else nav.url_path)
     _footer(ds, view.lang)
     write_url(view)
+
+
+def _signed_in(cfg: Config) -> bool:
+    from . import auth
+
+    try:
+        return auth.editing_enabled(cfg) and auth.current_editor(cfg) is not None
+    except Exception:  # noqa: BLE001 - a broken accounts file hides the menu entry, nothing else
+        return False
 
 
 def _sidebar(cfg: Config, ds: Dataset, view: View) -> None:
@@ -179,6 +193,42 @@ def _banner(ds: Dataset, lang: str) -> None:
     if files:
         st.warning(t("health.banner", lang, n=len(ds.errors), files=escape_md(", ".join(files))),
                    icon=":material/report:")
+
+
+def _data_version(ds: Dataset) -> str:
+    """The version a link carries. The editing server also records it in the history, so
+    that a link made now can later be told what changed since (viewers only read)."""
+    from . import auth, store
+
+    if auth.editing_enabled(get_config()):
+        try:
+            return store.note_data_version(ds.data_dir)
+        except Exception:  # noqa: BLE001 - a read-only folder: the version alone still works
+            pass
+    return store.data_version(ds.data_dir)
+
+
+def _link_version(ds: Dataset, lang: str) -> None:
+    """A link carries the data version it was made with (``data=``); opened after the
+    figures changed, the page says so and what changed, for the rest of the session.
+    The view then carries the current version, so a link shared now names it."""
+    from . import store
+
+    current = memo(_data_version, ds)
+    ss = st.session_state
+    view = ss["_view"]
+    # Only a version that came from a link counts: when the figures change during a
+    # session, the session's own view simply moves on to the new version.
+    if view.data and view.data != current and view.data != ss.get("_data_seen"):
+        ss["_stale_link"] = [d for d in store.changes_since(ds.data_dir, view.data) or [] if d]
+    if view.data != current:
+        ss["_view"] = view.with_(data=current)
+    ss["_data_seen"] = current
+    stale = st.session_state.get("_stale_link")
+    if stale is not None:
+        summary = "; ".join(d.summary(lang) for d in stale)
+        st.info(escape_md(t("editor.stale_link_changes", lang, changes=summary) if summary
+                          else t("editor.stale_link", lang)), icon=":material/update:")
 
 
 def _notices(lang: str) -> None:

@@ -40,7 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 APP_FILES = ["app.py", "config.yaml", "requirements.txt", "README.md"]
 APP_DIRS = ["pages", "dashboard", "data", "assets"]
 STREAMLIT_FILES = [".streamlit/config.toml"]  # never .streamlit/secrets.toml
-IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*.tmp", "*.lock", "*~")
+#: ``data/.history/`` (the edit history of dashboard/store.py: every saved version, who saved
+#: it) stays on the server: it is not data for a meeting room.
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*.tmp", "*.lock", "*~",
+                                ".history")
 MARKER = "BUNDLE.txt"
 WINDOWS_PLATFORM = "win_amd64"
 WINDOWS_PYTHON = "3.11"
