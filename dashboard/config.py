@@ -7,6 +7,7 @@ fails loudly at start-up with the file and field named.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -223,7 +224,17 @@ def load_config(path: Path | str = CONFIG_PATH) -> Config:
     return cfg
 
 
+#: Environment variable naming another configuration file (e.g. the one editing replica of
+#: a deployment, or a test); default: ``config.yaml`` of the project.
+CONFIG_ENV = "DASHBOARD_CONFIG"
+
+
+def get_config(path: str | None = None) -> Config:
+    """The parsed configuration (once per process and file): ``path``, else the file named
+    by ``DASHBOARD_CONFIG``, else the project's ``config.yaml``."""
+    return _cached_config(path or os.environ.get(CONFIG_ENV) or str(CONFIG_PATH))
+
+
 @lru_cache(maxsize=4)
-def get_config(path: str = str(CONFIG_PATH)) -> Config:
-    """The parsed configuration (once per process)."""
+def _cached_config(path: str) -> Config:
     return load_config(path)

@@ -23,7 +23,7 @@ from .compare import ABSOLUTE, MODES
 from .fmt import number
 from .i18n import DEFAULT_LANG, LANGS, t
 
-PARAMS = ("lang", "provinces", "ref", "indicator", "period", "mode", "vintage", "focus", "measure", "slide", "year", "peers", "asof")
+PARAMS = ("lang", "provinces", "ref", "indicator", "period", "mode", "vintage", "focus", "measure", "slide", "year", "peers", "asof", "data")
 VINTAGES = ("2024", "2025")
 SELECTABLE_VINTAGE = "2024"  # the provinces that can be compared (the sidebar's options)
 
@@ -34,6 +34,7 @@ DEFAULT_MAX_PROVINCES = 8
 NOTICE_CHARS = 40  # a value from the link is shown at most this long in a notice
 NOTICE_VALUES = 3  # at most this many ignored values are listed in a notice
 
+_DATA_VERSION = re.compile(r"[0-9a-f]{8,64}")  # dashboard.store.data_version
 _SLIDE = re.compile(r"0*([1-9][0-9]{0,2})")  # ASCII digits only, 1..999
 
 
@@ -70,6 +71,7 @@ class View:
     slide: int = 1
     asof: str = LATEST  # "latest" or the id of a snapshot (config.yaml, snapshots)
     ref: str | None = None  # the reference province of differences (None: the first province)
+    data: str | None = None  # the data version the view was seen with (a shared link says when figures changed since)
     notices: list[Notice] = field(default_factory=list)
 
     def with_(self, **changes) -> "View":
@@ -271,6 +273,7 @@ def parse_view(params: Mapping[str, object], ds, default_provinces: Sequence[str
     view.peers = _guarded(params, "peers", notices, _one("peers", lambda v: v if v in ("region", "nearest") else None))
     known = {LATEST, *(snapshot_ids() if snapshots is None else snapshots)}
     view.asof = _guarded(params, "asof", notices, _one("asof", lambda v: v if v in known else None)) or view.asof
+    view.data = _guarded(params, "data", notices, _one("data", lambda v: v if _DATA_VERSION.fullmatch(v) else None))
 
     view.notices = notices
     return view
@@ -316,6 +319,8 @@ def view_params(view: View) -> dict[str, str]:
         out["year"] = view.year
     if view.peers:
         out["peers"] = view.peers
+    if view.data:
+        out["data"] = view.data
     if len(view.provinces) > 2 and view.reference:  # only meaningful with more than two
         out["ref"] = view.reference
     return out

@@ -82,7 +82,10 @@ def test_streamlit_config_essentials(toml, cfg):
     assert toml["browser"]["gatherUsageStats"] is False
     assert toml["server"]["headless"] is True
     assert toml["server"]["enableXsrfProtection"] is True
-    assert toml["server"]["maxUploadSize"] == 10
+    from dashboard.edit_form import MAX_UPLOAD_BYTES
+
+    # the server refuses uploads larger than the editing page accepts
+    assert toml["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
     assert toml["client"]["toolbarMode"] == "viewer"
     assert toml["client"]["showErrorDetails"] == "none"
     colours = toml["theme"]["chartCategoricalColors"]

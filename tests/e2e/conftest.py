@@ -9,6 +9,7 @@ attempted (the meeting room has no internet).
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -67,10 +68,30 @@ def serve(log_name: str, env: dict | None = None):
         log.close()
 
 
+#: The shared server has editing on with one local editor account (tests/e2e/test_editor_browser.py
+#: signs in); its data is the shipped data/, which no browser test ever saves to.
+EDITOR_NAME, EDITOR_PASSWORD = "kiem-thu", "mat-khau-kiem-thu-123"
+
+
 @pytest.fixture(scope="session")
-def app_url():
+def app_url(tmp_path_factory):
     """One app server for the whole test session."""
-    with serve("streamlit-server.log") as url:
+    import yaml
+
+    from dashboard import auth
+
+    folder = tmp_path_factory.mktemp("editing")
+    accounts = folder / "editors.toml"
+    auth.add_editor(accounts, EDITOR_NAME, EDITOR_PASSWORD)
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw["editing"] = {**(raw.get("editing") or {}), "enabled": True, "accounts_file": str(accounts)}
+    config = folder / "config.yaml"
+    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    # a copy of data/: the editing page records the history of what it shows (data/.history/)
+    # on the server's data folder, which must not be the repository's
+    data = folder / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".history", "raw"))
+    with serve("streamlit-server.log", {"DASHBOARD_CONFIG": str(config), "DASHBOARD_DATA_DIR": str(data)}) as url:
         yield url
 
 
