@@ -167,3 +167,27 @@ def test_an_old_link_says_the_figures_changed_since(site):
     fresh.query_params["data"] = store.data_version(site.path)
     fresh.run()
     assert "đã được cập nhật" not in page_text(fresh)
+
+
+def test_editing_turned_off_on_the_server_stops_the_next_click(site, monkeypatch):
+    at = sign_in(open_page())
+    before = digests(site.path)
+    monkeypatch.setenv("DASHBOARD_EDITING", "0")  # editing turned off after the form was drawn
+    at = add_figure(at, "7,62")
+    assert not at.exception
+    assert digests(site.path) == before
+    assert "chức năng cập nhật dữ liệu đang tắt" in page_text(at)
+    assert not [b for b in at.button if (b.key or "").startswith("ed_")]
+
+
+def test_a_forged_write_without_a_signed_in_editor_is_refused(site):
+    from dashboard.config import get_config
+
+    cfg = get_config()
+    snap = store.read(site.path, "values.csv")
+    row = dict(snap.rows[0], period="2025", value="1")
+    before = digests(site.path)
+    with pytest.raises(store.NotAllowed):
+        store.save(site.path, "values.csv", [store.RowChange(None, None, row)], base_version=snap.version,
+                   editor="local:lan", allowed=auth.editor_right(cfg, state={}))
+    assert digests(site.path) == before
