@@ -37,6 +37,8 @@ def editor_page() -> None:
     ctx = context()
     cfg, lang = ctx.cfg, ctx.lang
     page_header(ctx, "editor", "editor.intro")
+    # Streamlit's own hint under form fields ("Press Enter to submit form") is English only.
+    st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
     editor = auth.sign_in_panel(cfg, lang)  # editing off, sign-in form, or who is signed in
     if editor is None:
         return
@@ -119,13 +121,15 @@ def _save(ctx, folder, editor, edit: Edit, base_version: str, note: str = "") ->
 def _add_figure(ctx, folder, editor) -> None:
     ds, lang = ctx.ds, ctx.lang
     st.caption(t("editor.add_hint", lang))
-    provinces = sorted(ds.provinces, key=lambda p: ds.province_name(p, lang))
+    compared = [p for p in ctx.view.provinces if p in ds.provinces]  # the view's provinces first
+    provinces = compared + sorted((p for p in ds.provinces if p not in compared),
+                                  key=lambda p: ds.province_name(p, lang))
     indicators = sorted(ds.indicators, key=lambda i: pick(ds.indicators[i].title, lang))
     c1, c2 = st.columns(2)
     province = c1.selectbox(t("editor.province", lang), provinces, key="ed_add_province",
                             format_func=lambda p: ds.province_name(p, lang))
     indicator = c2.selectbox(t("editor.indicator", lang), indicators, key="ed_add_indicator",
-                             format_func=lambda i: f"{pick(ds.indicators[i].title, lang)} ({ds.indicators[i].unit or '—'})")
+                             format_func=lambda i: f"{pick(ds.indicators[i].title, lang)} ({pick(ds.indicators[i].unit, lang) or '—'})")
     c3, c4, c5 = st.columns([1, 1, 1])
     period = c3.text_input(t("editor.period", lang), key="ed_add_period", placeholder="2024", max_chars=32)
     value = c4.text_input(t("editor.value", lang), key="ed_add_value",
@@ -222,7 +226,7 @@ def _grid(ctx, folder, editor, file: str) -> None:
     cols = st.columns([3, 1], vertical_alignment="bottom")
     provinces = sorted({r.get("province", "") for r in snap.rows})
     only = cols[0].multiselect(t("editor.filter_province", lang), provinces, key=f"ed_filter_{file}",
-                               format_func=lambda p: ds.province_name(p, lang) if p in ds.provinces else p)
+                               placeholder=t("figure.choose_provinces", lang), format_func=lambda p: ds.province_name(p, lang) if p in ds.provinces else p)
     if cols[1].button(t("editor.reload", lang), key=f"ed_reload_{file}"):
         st.session_state.pop(f"_ed_base_{file}", None)
         st.session_state[f"_ed_gen_{file}"] = st.session_state.get(f"_ed_gen_{file}", 0) + 1
@@ -297,6 +301,15 @@ def _diff_tables(diff, lang: str, key: str) -> None:
 
 # ----------------------------------------------------------------------------- history
 
+def _when(iso: str, lang: str) -> str:
+    """``2026-11-30T05:58:10.246814Z`` -> ``30/11/2026 05:58:10`` (vi) / ``2026-11-30 05:58:10`` (en), UTC."""
+    try:
+        when = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return str(iso)
+    return when.strftime("%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S")
+
+
 def _history(ctx, folder, editor) -> None:
     lang = ctx.lang
     entries = store.history(folder)
@@ -305,11 +318,11 @@ def _history(ctx, folder, editor) -> None:
         return
     entries = list(reversed(entries))  # newest first
     table = pd.DataFrame([{
-        t("editor.h_time", lang): e.time, t("editor.h_editor", lang): e.editor, t("editor.h_file", lang): e.file,
+        t("editor.h_time", lang): _when(e.time, lang), t("editor.h_editor", lang): e.editor, t("editor.h_file", lang): e.file,
         "+": e.added, "~": e.changed, "−": e.removed, t("editor.h_note", lang): e.note or "",
     } for e in entries]).astype({"+": int, "~": int, "−": int})
     st.dataframe(table, hide_index=True, key="ed_history_table", height=min(38 + 35 * len(entries), 300))
-    labels = {e.id: f"{e.time} · {e.file} · {e.editor}" for e in entries}
+    labels = {e.id: f"{_when(e.time, lang)} · {e.file} · {e.editor}" for e in entries}
     chosen = st.selectbox(t("editor.h_choose", lang), list(labels), key="ed_history_entry",
                           format_func=lambda i: labels[i])
     if chosen is None:
@@ -325,5 +338,5 @@ def _history(ctx, folder, editor) -> None:
             _refused(err, lang)
             return
         st.session_state.pop(f"_ed_base_{entry.file}", None)
-        st.session_state["_ed_flash"] = t("editor.restored", lang, file=entry.file, time=entry.time)
+        st.session_state["_ed_flash"] = t("editor.restored", lang, file=entry.file, time=_when(entry.time, lang))
         st.rerun()
