@@ -191,3 +191,32 @@ def test_a_forged_write_without_a_signed_in_editor_is_refused(site):
         store.save(site.path, "values.csv", [store.RowChange(None, None, row)], base_version=snap.version,
                    editor="local:lan", allowed=auth.editor_right(cfg, state={}))
     assert digests(site.path) == before
+
+
+def test_a_figure_with_a_new_source_created_in_the_same_form(site):
+    at = sign_in(open_page())
+    at.selectbox(key="ed_add_source").set_value("__new__").run()
+    at.text_input(key="ed_src_id").input("baothainguyen_2025_grdp")
+    at.text_input(key="ed_src_title").input("GRDP Thái Nguyên năm 2025 <b>ước</b>")
+    at.text_input(key="ed_src_producer").input("Báo Thái Nguyên")
+    at.text_input(key="ed_src_url").input("https://baothainguyen.vn/grdp-2025")
+    at.text_input(key="ed_src_published").input("2025-12-30")
+    at.selectbox(key="ed_add_province").set_value("thai-nguyen")
+    at.selectbox(key="ed_add_indicator").set_value("grdp_growth")
+    at.text_input(key="ed_add_period").input("2025")
+    at.text_input(key="ed_add_value").input("8,2")
+    before = digests(site.path)
+    at = button(at, "ed_add_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    # HTML in a text field is refused with the file and field named; nothing is written
+    assert "sources.yaml" in page_text(at) and "HTML" in page_text(at)
+    assert digests(site.path) == before
+    at.text_input(key="ed_src_title").input("GRDP Thái Nguyên năm 2025")
+    at = button(at, "ed_add_save").click().run()
+    from dashboard.data import load_dataset
+
+    ds = load_dataset(site.path)
+    assert ds.sources["baothainguyen_2025_grdp"].producer == "Báo Thái Nguyên"
+    row = ds.rows("grdp_growth", ["thai-nguyen"], period="2025")
+    assert list(row["value"]) == [8.2] and list(row["source"]) == ["baothainguyen_2025_grdp"]
+    assert not ds.errors
