@@ -267,7 +267,8 @@ def _upload(ctx, folder, editor) -> None:
     file = a.selectbox(t("editor.upload_target", lang), FILES, key="ed_up_file")
     mode = b.radio(t("editor.upload_mode", lang), ["append", "replace"], key="ed_up_mode", horizontal=True,
                    format_func=lambda m: t(f"editor.mode_{m}", lang))
-    up = st.file_uploader(t("editor.upload_file", lang), type=list(edit_form.UPLOAD_TYPES), key="ed_up")
+    up = st.file_uploader(t("editor.upload_file", lang), type=list(edit_form.UPLOAD_TYPES),
+                          key=f"ed_up_{st.session_state.get('_ed_up_gen', 0)}")
     if up is None:
         return
     snap = store.read(folder, file)
@@ -280,6 +281,7 @@ def _upload(ctx, folder, editor) -> None:
         return
     if st.button(t("editor.upload_apply", lang), key="ed_up_apply", type="primary"):
         if _save(ctx, folder, editor, edit, snap.version, note=t("editor.note_upload", lang, name=up.name)):
+            st.session_state["_ed_up_gen"] = st.session_state.get("_ed_up_gen", 0) + 1  # an empty uploader
             st.rerun()
 
 
