@@ -57,6 +57,7 @@ from filelock import FileLock, Timeout
 from . import data as D
 from .csvio import NumberError, clip, parse_number, sniff_delimiter, split_line
 from .i18n import t
+from . import history as _hist
 from .problems import Problem
 
 #: Files staff may edit in the app: file name -> key columns.
@@ -65,8 +66,8 @@ EDITABLE: dict[str, tuple[str, ...]] = {
     "industrial_zones.csv": ("id",),
     "sources.yaml": ("id",),
 }
-HISTORY_DIR = ".history"
-INDEX = "index.jsonl"
+HISTORY_DIR = _hist.HISTORY_DIR
+INDEX = _hist.INDEX
 LOCK = ".lock"
 #: Seconds a save waits for another one before giving up (``Refused``, code ``busy``).
 LOCK_TIMEOUT = 60
@@ -680,22 +681,7 @@ def data_version(data_dir: Path | str) -> str:
 # ----------------------------------------------------------------------------- history
 
 def _entries(data_dir: Path) -> list[dict]:
-    path = _history(data_dir) / INDEX
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return []
-    out = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError:  # a line cut by a crash: the entry was not completed
-            continue
-        if isinstance(item, dict) and "id" in item:
-            out.append(item)
-    return out
+    return _hist.entries(data_dir)
 
 
 def _append_entry(data_dir: Path, entry: dict) -> None:
@@ -713,10 +699,7 @@ def _append_entry(data_dir: Path, entry: dict) -> None:
 
 
 def _blob_bytes(data_dir: Path, entry: Mapping[str, Any]) -> bytes | None:
-    try:
-        return (_history(data_dir) / entry["blob"]).read_bytes()
-    except (OSError, KeyError):
-        return None
+    return _hist.blob_bytes(data_dir, entry)
 
 
 def _bytes_of_version(data_dir: Path, file: str, version: str, entries: list[dict]) -> bytes | None:
@@ -870,13 +853,7 @@ def history_diff(data_dir: Path | str, entry_id: str) -> Diff:
 def last_good(data_dir: Path | str, file: str) -> bytes | None:
     """The newest stored version of ``file`` that was validated (saved by the app, or
     found without a whole-file error); None when there is none."""
-    data_dir = Path(data_dir)
-    for e in reversed(_entries(data_dir)):
-        if e.get("file") == file and e.get("checked"):
-            raw = _blob_bytes(data_dir, e)
-            if raw is not None and _sha(raw) == e.get("version"):
-                return raw
-    return None
+    return _hist.last_good(data_dir, file)
 
 
 def changes_since(data_dir: Path | str, version: str) -> list[Diff] | None:
