@@ -329,3 +329,117 @@ def test_concept_titles_and_unknown_concept(data_copy, ds):
     data_copy.replace("indicators.yaml", "  - {id: grdp_growth, title:", "  - {id: grdp_growht, title:")
     p = only(data_copy.load().problems, "unknown_concept")[0]
     assert p.file == "data/indicators.yaml" and p.column == "id" and not p.is_error
+
+
+# ----------------------------------------------------------------------------- reuse between loads
+
+def _reads_of_data_files(monkeypatch, root):
+    """Count the reads of files under ``root`` other than the boundaries (``geo/``)."""
+    from pathlib import Path
+
+    real = Path.read_bytes
+    seen = []
+
+    def counting(self):
+        if str(self).startswith(str(root)) and "/geo/" not in str(self):
+            seen.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    return seen
+
+
+def test_an_unchanged_settled_file_is_not_read_again(data_copy, monkeypatch):
+    from dashboard import data as D
+
+    monkeypatch.setattr(D, "SETTLE_NS", 0)  # the copy's files count as settled at once
+    first = data_copy.load()
+    reads = _reads_of_data_files(monkeypatch, data_copy.path)
+    again = data_copy.load()
+    assert reads == []
+    assert again.values.equals(first.values) and again.fingerprint == first.fingerprint
+    assert [p.line("en") for p in again.problems] == [p.line("en") for p in first.problems]
+    # an edit changes the file's times: that file alone is read again, and its new figure shown
+    before = data_copy.load().rows("party_orgs_private_enterprises", ["hai-duong"], period="1999")
+    assert before.empty
+    data_copy.append_row("values.csv", row(period="1999", value="7"))
+    edited = data_copy.load()
+    assert sorted(set(reads)) == ["values.csv"]
+    assert edited.rows("party_orgs_private_enterprises", ["hai-duong"], period="1999")["value"].tolist() == [7.0]
+    assert edited.fingerprint != first.fingerprint
+
+
+def test_a_file_rewritten_with_the_same_size_and_modification_time_is_read_again(data_copy, monkeypatch):
+    import os
+
+    from dashboard import data as D
+
+    monkeypatch.setattr(D, "SETTLE_NS", 0)
+    first = data_copy.load()
+    target = data_copy.file("values.csv")
+    st = target.stat()
+    text = target.read_text(encoding="utf-8")
+    old = "hai-duong,new_party_orgs_non_state_enterprises,2015-2023,48,"
+    assert old in text
+    target.write_text(text.replace(old, old.replace(",48,", ",47,")), encoding="utf-8")
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same modification time
+    assert (target.stat().st_size, target.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    got = data_copy.load().rows("new_party_orgs_non_state_enterprises", ["hai-duong"])
+    assert got["value"].tolist() == [47.0]
+    assert first.rows("new_party_orgs_non_state_enterprises", ["hai-duong"])["value"].tolist() == [48.0]
+
+
+def test_a_curated_figure_added_later_wins_over_the_reused_check_of_a_national_table(data_copy, monkeypatch):
+    from dashboard import data as D
+
+    monkeypatch.setattr(D, "SETTLE_NS", 0)
+    data_copy.load()
+    data_copy.load()  # the generated tables' checks are now reused
+    curated = ("quang-ninh,pci_score,2015,65.75,,,,,,pci_2015_data_mirror,,,,,,,")
+    line = data_copy.append_row("values.csv", curated)
+    ds = data_copy.load()
+    dup = [p for p in ds.errors if p.code == "duplicate_key" and p.file == "data/national/pci.csv"]
+    assert len(dup) == 1 and dup[0].params["first"] == f"data/values.csv:{line}"
+    assert ds.rows("pci_score", ["quang-ninh"], period="2015")["file"].tolist() == ["values.csv"]
+    # a line inserted above it moves it: the message follows the line, not a remembered one
+    text = data_copy.file("values.csv").read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    data_copy.file("values.csv").write_text(header + "\n" + row(period="1998") + "\n" + rest, encoding="utf-8")
+    moved = [p for p in data_copy.load().errors if p.code == "duplicate_key" and p.file == "data/national/pci.csv"]
+    assert [p.params["first"] for p in moved] == [f"data/values.csv:{line + 1}"]
+    # taken out again: the national row is back, without an error
+    data_copy.file("values.csv").write_text(text.replace(curated + "\n", ""), encoding="utf-8")
+    back = data_copy.load()
+    assert not [p for p in back.errors if p.code == "duplicate_key"]
+    assert back.rows("pci_score", ["quang-ninh"], period="2015")["file"].tolist() == ["national/pci.csv"]
+
+
+def test_a_status_is_trusted_only_once_the_file_has_settled(tmp_path):
+    from dashboard import data as D
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a\n")
+    st = path.stat()
+    changed = max(st.st_mtime_ns, st.st_ctime_ns)
+    assert D._stamp(st, now_ns=changed + D.SETTLE_NS - 1) is None  # two writes in one tick look alike
+    assert D._stamp(st, now_ns=changed + D.SETTLE_NS) == (st.st_dev, st.st_ino, st.st_size,
+                                                          st.st_mtime_ns, st.st_ctime_ns)
+    assert D._stamp(tmp_path.stat(), now_ns=changed + 10 * D.SETTLE_NS) is None  # a folder: never
+    assert D.SETTLE_NS >= 2_000_000_000  # file systems with 2-second times
+
+
+def test_sources_cited_by_provinces_yaml_are_checked_and_count_as_used(data_copy):
+    assert not [p for p in data_copy.load().problems if p.code == "source_unused"]
+    data_copy.replace("provinces.yaml", "sources: [qd_19_2025_ttg]", "sources: [qd_19_2025_ttg, qd_nowhere]")
+    bad = only(data_copy.load().errors, "unknown_source")
+    assert bad[0].file == "data/provinces.yaml" and bad[0].column == "sources" and bad[0].params["text"] == "qd_nowhere"
+    data_copy.replace("provinces.yaml", "sources: [qd_19_2025_ttg, qd_nowhere]", "sources: []")
+    unused = only(data_copy.load().warnings, "source_unused")
+    assert [p.params["text"] for p in unused] == ["qd_19_2025_ttg"]
+
+
+@pytest.mark.parametrize("text", [b"", b"a", b"ab\n", b"ab\ncde\n", b"abc\nd", b"\n\n", b"x" * 1001 + b"\n", b"a\n" + b"y" * 1200])
+def test_longest_line_of_a_generated_file(text):
+    from dashboard.data import _longest_line
+
+    assert _longest_line(text) == max(len(line) for line in text.split(b"\n"))

@@ -212,3 +212,52 @@ def test_broken_generated_file_is_its_own_problem(tmp_path):
 def test_district_files_found_by_name():
     names = [p.name for p in district_files(DATA)]
     assert names == sorted(names) and {"districts_thai_nguyen.geojson", "districts_hai_duong.geojson"} <= set(names)
+
+
+# ----------------------------------------------------------------------------- the 34 units of July 2025
+
+def test_every_unit_of_july_2025_has_its_published_code(ds):
+    units = {pid: p for pid, p in ds.provinces.items() if p.vintage == "2025"}
+    assert len(units) == 34
+    codes = [p.gso_code for p in units.values()]
+    assert all(c and len(c) == 2 for c in codes) and len(set(codes)) == 34
+    # Decision 19/2025/QĐ-TTg: a merged unit keeps the code of the province where its
+    # People's Committee sits, so every new code is the 2024 code of one of its parts
+    for pid, p in units.items():
+        assert p.gso_code in {ds.provinces[m].gso_code for m in p.merged_from}, pid
+    assert units["lao-cai-2025"].gso_code == ds.provinces["yen-bai"].gso_code  # seat in the former Yên Bái
+    assert units["hai-phong-2025"].gso_code == "31" and units["ha-noi-2025"].gso_code == "01"
+    assert "qd_19_2025_ttg" in ds.sources and ds.sources["qd_19_2025_ttg"].url.startswith("https://baochinhphu.vn/")
+
+
+def test_a_unit_of_july_2025_has_the_region_its_parts_share_or_none(ds):
+    units = [p for p in ds.provinces.values() if p.vintage == "2025"]
+    without = []
+    for p in units:
+        parts = {ds.provinces[m].region for m in p.merged_from}
+        assert p.region == (next(iter(parts)) if len(parts) == 1 else None), p.id
+        if p.region is None:
+            without.append(p.id)
+    assert sorted(without) == ["bac-ninh-2025", "dak-lak-2025", "gia-lai-2025", "lam-dong-2025",
+                               "phu-tho-2025", "quang-ngai-2025", "tay-ninh-2025"]
+
+
+def test_free_text_in_a_generated_file_is_checked_as_in_values_csv(tmp_path):
+    """HTML, edge spaces or a long text in a note: the row goes through the per-row
+    validator of values.csv (HTML refused, edge spaces trimmed); a qualifier is kept."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("raw"))
+    long = "x" * 1200
+    extra = ("quang-ninh,pci_score,2005,60.00,,,,,,pci_2019_data_mirror,,,,,,<b>ghi chú</b>,note\n"
+             "quang-ninh,pci_score,2006,60.00,,,,,,pci_2019_data_mirror,,,,,,ghi chú ,note\n"
+             f"quang-ninh,pci_score,2007,60.00,,,,,,pci_2019_data_mirror,,,,,,{long},note\n"
+             "quang-ninh,pci_score,2008,60.00,~,,,,,pci_2019_data_mirror,,,,,,ghi chú,note\n")
+    path = data / "national" / "gso.csv"
+    n = len(path.read_text(encoding="utf-8").splitlines())
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    ds = load_dataset(data)
+    assert [(p.row, p.column, p.code) for p in ds.errors] == [(n + 1, "note_vi", "html")]
+    kept = ds.rows("pci_score", ["quang-ninh"]).set_index("period")
+    assert "2005" not in kept.index
+    assert kept.at["2006", "note_vi"] == "ghi chú"  # trimmed, as in values.csv
+    assert kept.at["2007", "note_vi"] == long and kept.at["2008", "qualifier"] == "~"

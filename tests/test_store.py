@@ -562,3 +562,22 @@ def test_yaml_field_both_value_and_parent_is_refused_with_its_place(data_copy):
     (p,) = err.value.problems
     assert (p.file, p.column, p.code) == ("data/sources.yaml", "licence.name", "yaml_shape")
     assert p.row == (d / "sources.yaml").read_text(encoding="utf-8").splitlines().index(f"- id: {s['id']}") + 1
+
+
+def test_after_a_restart_a_broken_file_shows_its_last_saved_version(tmp_path):
+    """The loader keeps no memory across a restart; the history supplies the last good version."""
+    import shutil
+
+    from dashboard import data as D
+
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder, ignore=shutil.ignore_patterns(".history", "raw"))
+    store.history(folder)  # the first look records the current, valid files
+    good = (folder / "values.csv").read_bytes()
+    (folder / "values.csv").write_text("province;indicator\n\x00broken", encoding="utf-8")
+    D._LAST_GOOD.clear()  # a restarted server: nothing in memory
+    ds = D.load_dataset(folder)
+    assert "values.csv" in ds.stale_files
+    assert len(ds.values) == len(D.load_dataset(ROOT / "data").values)
+    assert any(p.code == "file_kept_last_good" for p in ds.problems)
+    assert (folder / "values.csv").read_bytes() != good  # the broken file itself is left as it is
