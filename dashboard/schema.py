@@ -152,7 +152,8 @@ class Province(Strict):
     iso_3166_2: Optional[str] = None
     merger: Optional[Merger] = None
     merged_from: list[str] = Field(default_factory=list)
-    #: One of the six GSO regions (``regions:`` in provinces.yaml); units of 2024 only.
+    #: One of the six GSO regions (``regions:`` in provinces.yaml); a 2025 unit has the
+    #: region its former provinces share (none when they differ).
     region: Optional[str] = None
 
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))

@@ -114,7 +114,7 @@ def _sidebar(cfg: Config, ds: Dataset, view: View) -> None:
         message = (t("figure.provinces_limit", lang, n=limit) if len(chosen) >= limit else
                    t("figure.provinces_all_chosen", lang) if len(chosen) >= len(options) else
                    t("figure.provinces_no_match", lang))
-        st.html(province_list_css(message))
+        st.html(province_list_css(message, t("figure.no_results", lang)))
         _province_search(ds, options, limit, lang)
         _reference_picker(ds, lang)
         if cfg.snapshots:  # "as presented at the meeting" vs "latest" (the link's asof)
@@ -177,15 +177,24 @@ def _reference_picker(ds: Dataset, lang: str) -> None:
           help=t("sidebar.ref_help", lang))
 
 
-def province_list_css(message: str) -> str:
+def _css_text(message: str) -> str:
+    return message.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def province_list_css(message: str, no_match: str | None = None) -> str:
     """CSS that shows ``message`` in place of the province list's English empty-list text
-    ("No results", "You can only select up to … options") — Streamlit has no parameter
-    for it. ``message`` is a trusted translation; quotes and backslashes are escaped."""
-    text = message.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    empty = ('[data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] '
-             '[role="option"] > span')
-    return (f"<style>{empty} {{ font-size: 0; }} "
-            f'{empty}::after {{ content: "{text}"; font-size: 1rem; }}</style>')
+    ("No results", "You can only select up to … options") and ``no_match`` in place of
+    every drop-down list's "No results" — Streamlit has no parameter for either (a
+    drop-down is drawn outside its widget, so the second rule covers every selectbox).
+    Both are trusted translations; quotes and backslashes are escaped."""
+    rules = []
+    for widget, text in (("stMultiSelectDropdown", message), ("stSelectboxVirtualDropdown", no_match)):
+        if text is None:
+            continue
+        empty = f'[data-testid="{widget}"] [role="listbox"][data-empty="true"] [role="option"] > span'
+        rules.append(f"{empty} {{ font-size: 0; }} "
+                     f'{empty}::after {{ content: "{_css_text(text)}"; font-size: 1rem; }}')
+    return "<style>" + " ".join(rules) + "</style>"
 
 
 def _banner(ds: Dataset, lang: str) -> None:
