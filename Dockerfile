@@ -8,7 +8,8 @@ FROM python:3.11.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DASHBOARD_DATA_DIR=/app/data
+    DASHBOARD_DATA_DIR=/app/data \
+    DASHBOARD_CACHE_DIR=/tmp/so-sanh-tinh-cache
 
 # An unprivileged user owns nothing but the data volume's mount point.
 RUN groupadd --system --gid 10001 app \

@@ -2,7 +2,7 @@
 
 Load
     Each file goes through one guard (:meth:`_Loader.stage`): it is read only when its
-    modification time, size and content hash are the same before and after reading (else
+    modification time, size and content are the same before and after reading (else
     it is read again, :data:`READ_ATTEMPTS` times in all), then parsed and validated.
     A file whose status (device, inode, size, modification and change times) is the same
     as at its last successful read in this process is not read again: that parsed version
@@ -12,6 +12,11 @@ Load
     place, broken YAML, YAML aliases, a CSV without its columns, any exception at all while
     reading or validating it -- is a problem for that file, and the last version of it that
     loaded in this process is used instead; with no such version its records are missing.
+    The check of a generated file (``national/*.csv``) is also kept on disk, outside the
+    data folder (:mod:`dashboard.diskcache`): after a restart a file whose bytes, whose
+    inputs (the provinces, indicators, sources and rows it is checked against) and whose
+    code are those of a stored check is read and hashed as always, but not parsed and
+    checked again.
 Process
     Every record is checked (:mod:`dashboard.schema`), then the rules across records and
     files: unique keys, references, ranges per indicator, whole counts, ranks with their
@@ -45,7 +50,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import schema as S
-from . import csvio
+from . import csvio, diskcache
 from .csvio import DOT, Table, looks_dot_grouped
 from .problems import ERROR, WARNING, Problem
 
@@ -287,13 +292,16 @@ def _unchanged(path: Path) -> _Read | None:
     return read if _stamp(st) == read.stamp else None
 
 
-def clear_caches() -> None:
-    """Forget every file read and check of this process (as after a restart)."""
+def clear_caches(disk: bool = False) -> None:
+    """Forget every file read and check of this process (as after a restart); with ``disk``
+    also the checks kept on disk for the next process (:mod:`dashboard.diskcache`)."""
     with _LAST_GOOD_LOCK:
         _LAST_GOOD.clear()
         _FAST_CACHE.clear()
         _DIGESTS.clear()
         _JOINED.clear()
+    if disk:
+        diskcache.clear()
 
 
 class FileUnstable(OSError):
@@ -307,8 +315,8 @@ class FileTooLarge(OSError):
 def read_stable(path: Path, attempts: int = READ_ATTEMPTS) -> bytes:
     """The file's bytes, taken only when they did not change while being read.
 
-    Modification time and size (before and after) and the content hash (of two reads)
-    must agree; otherwise the file is read again, ``attempts`` times in all, then
+    Modification time and size (before and after) and the content (of two reads) must
+    agree; otherwise the file is read again, ``attempts`` times in all, then
     :class:`FileUnstable` is raised. A folder, a missing file or a file over
     :data:`MAX_FILE_BYTES` raise ``OSError`` subclasses.
     """
@@ -328,8 +336,7 @@ def _read_stable(path: Path, attempts: int = READ_ATTEMPTS) -> tuple[bytes, Any]
         second = path.read_bytes()
         after = path.stat()
         same_stat = (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size)
-        if same_stat and len(first) == after.st_size and \
-                hashlib.sha256(first).digest() == hashlib.sha256(second).digest():
+        if same_stat and len(first) == after.st_size and first == second:
             return first, _stamp(before, now)
         time.sleep(0.05 * (attempt + 1))
     raise FileUnstable(errno.EAGAIN, "file changed while it was read")
@@ -419,6 +426,12 @@ class _Loader:
         self.inputs: bytes = b""
         #: id(checked frame) -> (that frame, a key of its content): the digest of its rows
         self.frame_keys: dict[int, tuple[pd.DataFrame, bytes]] = {}
+        #: generated file -> its disk cache entry found when it was read (None: none fitted)
+        self.disk_entries: dict[str, Any] = {}
+        #: the bytes being parsed and their hash (the parser need not hash them again)
+        self.read_sha: tuple[bytes | None, bytes] = (None, b"")
+        #: generated files with rows checked one by one (their check may depend on the date)
+        self.dated: set[str] = set()
 
     def display(self, name: str) -> str:
         return f"{self.data_dir.name}/{name}"
@@ -455,7 +468,9 @@ class _Loader:
                 raw, stamp = _read_stable(path)
                 sha = hashlib.sha256(raw).digest()
                 self.digest.update(sha)
+                self.read_sha = (raw, sha)
                 parsed = parse(raw, file)
+                self.read_sha = (None, b"")
                 read = _Read(stamp, sha, parsed, list(self.problems[start:]))
         except FileNotFoundError:
             self.digest.update(b"<missing>")
@@ -662,21 +677,53 @@ _FAST_STRICT = frozenset({"province", "indicator", "source", "value", "period", 
                           "estimate", "derived", "period_inferred", "district", "note"})
 
 
-@dataclass
 class _FastTable:
-    file: str
-    frame: pd.DataFrame  # every cell a string; ``row`` = physical line number
-    raw: bytes
-    sha: bytes = b""
+    """A generated file that pandas reads as it is: its bytes and (read on first use) a
+    frame of every cell as a string, ``row`` the physical line number."""
+
+    def __init__(self, file: str, frame: pd.DataFrame | None, raw: bytes, sha: bytes = b"") -> None:
+        self.file, self.raw, self.sha = file, raw, sha or hashlib.sha256(raw).digest()
+        self._frame = frame
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:  # its check was on the disk cache; now it is needed after all
+            df = _read_plain_values(self.raw.decode("utf-8"))
+            if df is None:  # pragma: no cover - the same bytes and code read plainly before
+                raise RuntimeError("generated file no longer reads as a plain table")
+            self._frame = df
+        return self._frame
+
+
+def _read_plain_values(text: str) -> pd.DataFrame | None:
+    """pandas' reading of a plain generated file (see :func:`_parse_values_fast`), or None."""
+    import io
+
+    header = text[:text.find("\n")].split(",")
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                         skip_blank_lines=False, engine="c")
+    except Exception:  # noqa: BLE001 - whatever pandas dislikes, the CSV reader explains
+        return None
+    if list(df.columns) != header or len(df) != text.count("\n") - 1 or len(df) == 0:
+        return None
+    df = df.fillna("")
+    df["row"] = range(2, len(df) + 2)
+    return df
 
 
 def _parse_values_fast(raw: bytes, file: str, ld: _Loader) -> Any:
-    """A plain UTF-8, comma-separated file with known columns: a frame; else the CSV reader's table."""
-    import io
-
+    """A plain UTF-8, comma-separated file with known columns: a :class:`_FastTable`; else
+    the CSV reader's table. When the disk cache holds this file's check (same bytes, same
+    code) it is not read into a frame now: the check is taken from there (see
+    :func:`_check_values_cached`) unless something it depends on changed."""
     def slow() -> Any:
         return _Loader.parse_csv(raw, file, ld, S.REQUIRED_VALUE_COLUMNS, S.VALUE_COLUMNS)
 
+    sha = ld.read_sha[1] if ld.read_sha[0] is raw else hashlib.sha256(raw).digest()
+    entry = ld.disk_entries[file] = _disk_entry(ld, file, sha)
+    if entry is not None:  # these bytes passed every test below with this code before
+        return _FastTable(file, None, raw, sha)
     if b"\r" in raw or b"\x00" in raw or raw.startswith(b"\xef\xbb\xbf") or not raw.endswith(b"\n"):
         return slow()
     try:
@@ -687,16 +734,8 @@ def _parse_values_fast(raw: bytes, file: str, ld: _Loader) -> Any:
     if (len(set(header)) != len(header) or any(c not in S.VALUE_COLUMNS for c in header)
             or any(c not in header for c in S.REQUIRED_VALUE_COLUMNS) or "\n\n" in text or '"\n' in text):
         return slow()
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                         skip_blank_lines=False, engine="c")
-    except Exception:  # noqa: BLE001 - whatever pandas dislikes, the CSV reader explains
-        return slow()
-    if list(df.columns) != header or len(df) != text.count("\n") - 1 or len(df) == 0:
-        return slow()
-    df = df.fillna("")
-    df["row"] = range(2, len(df) + 2)
-    return _FastTable(file, df, raw, hashlib.sha256(raw).digest())
+    df = _read_plain_values(text)
+    return slow() if df is None else _FastTable(file, df, raw, sha)
 
 
 #: Validated generated files, keyed by the hash of every byte they were checked against.
@@ -713,15 +752,22 @@ def _check_values_cached(ld: _Loader, parsed: Any, provinces: dict, indicators: 
 
     The key hashes exactly the inputs of the check as used: this file's bytes, the provinces,
     indicators and sources (possibly last good versions), the district codes and the keys of
-    the files loaded before it (curated figures win). Its problems are replayed.
+    the files loaded before it (curated figures win). Its problems are replayed. After a
+    restart the check is taken from the disk cache under the same key (plus a hash of the
+    code); a check made here is stored there.
     """
     if not isinstance(parsed, _FastTable):
         return _check_values_fast(ld, parsed, provinces, indicators, sources, districts, earlier)
     refs = _refs_digest(ld, provinces, indicators, sources, districts)
+    # what else the check reads: the file's name (in its problems), which reference files
+    # failed as a whole (their misses are then reported in one go) and this year (no figure
+    # after it)
+    context = repr((parsed.file, sorted(ld.failed & {"provinces", "indicators", "sources"}),
+                    dt.date.today().year)).encode()
     # two keys: the file's own check (its bytes and the reference objects), and that plus
     # the rows of the files before it (curated figures win): a figure added to values.csv
     # re-runs only the cheap second step
-    own = hashlib.sha256((parsed.sha or hashlib.sha256(parsed.raw).digest()) + refs)
+    own = hashlib.sha256(parsed.sha + refs + context)
     digest = own.copy()
     for name, frame in earlier:
         digest.update(name.encode() + _keys_digest(ld, frame))
@@ -733,17 +779,135 @@ def _check_values_cached(ld: _Loader, parsed: Any, provinces: dict, indicators: 
         frame = hit[0].copy()
     else:
         mine = _cached_check(own_key)
+        # after a restart: the check of the same bytes against the same inputs, kept on disk
+        stored = _stored_check(ld, parsed, own_key) if mine is None else None
+        if stored is not None:  # a frame of its own: kept as it is (the cache only copies it)
+            mine = stored[:2]
+            _cache_check(own_key, *mine, copy=False)
         if mine is not None:
             ld.problems.extend(mine[1])
             frame = mine[0].copy()
         else:
             frame = _check_values_fast(ld, parsed, provinces, indicators, sources, districts, [])
             _cache_check(own_key, frame, ld.problems[mark:])
-        frame = _drop_curated(ld, frame, earlier, parsed.file, own_key.encode())
-        _cache_check(key, frame, ld.problems[mark:])
+        checked, middle = frame, len(ld.problems)
+        if stored is not None and stored[2].get("full") == key:  # the same rows before it too
+            dropped = stored[2]["dropped"]
+            ld.problems.extend(stored[3])
+            if dropped:
+                frame = frame[~frame["row"].isin(dropped)].reset_index(drop=True)
+            _cache_check(key, frame if dropped else stored[0], ld.problems[mark:], copy=bool(dropped))
+        else:
+            frame = _drop_curated(ld, frame, earlier, parsed.file, own_key.encode())
+            _cache_check(key, frame, ld.problems[mark:])
+        if mine is None:
+            _store_check(ld, parsed, own_key, key, checked, ld.problems[mark:middle], frame,
+                         ld.problems[middle:])
     # the frame's rows are a function of this key: a later file's check need not hash them
     ld.frame_keys[id(frame)] = (frame, key.encode())
     return frame
+
+
+# ---- the disk cache of checks (see :mod:`dashboard.diskcache`)
+
+def _source_hash() -> str | None:
+    """A hash of the code a check is made by (this module, the schema, the CSV reader, the
+    problems) and of the libraries' versions: any change makes every stored check useless."""
+    try:
+        import sys
+
+        import pyarrow
+        import pydantic
+
+        h = hashlib.sha256()
+        for module in (__name__, S.__name__, csvio.__name__, Problem.__module__):
+            h.update(Path(sys.modules[module].__file__ or "").read_bytes())
+        h.update(repr((sys.version, pd.__version__, np.__version__, pyarrow.__version__,
+                       pydantic.__version__, yaml.__version__)).encode())
+        return h.hexdigest()
+    except Exception:  # noqa: BLE001 - no source to hash (a frozen app): no disk cache
+        return None
+
+
+#: Taken once, when the module is imported: the code that runs is the code hashed.
+_CODE_VERSION = _source_hash()
+
+
+def _disk_name(ld: _Loader, file: str) -> str:
+    """The disk cache keeps one entry per file name (``national/pci.csv``)."""
+    return "values:" + _relative_name(ld, file)
+
+
+def _disk_entry(ld: _Loader, file: str, sha: bytes) -> Any:
+    """The disk cache's entry for this file when it was made from these bytes by this code
+    (and, for a check that depended on the date, today), else None."""
+    if _CODE_VERSION is None:
+        return None
+    entry = diskcache.load(_disk_name(ld, file), ld.data_dir)
+    if entry is None:
+        return None
+    head = entry.header
+    if (head.get("version"), head.get("sha"), head.get("file")) != (_CODE_VERSION, sha.hex(), file):
+        return None
+    if head.get("date") not in (None, dt.date.today().isoformat()):
+        return None
+    return entry
+
+
+def _stored_check(ld: _Loader, parsed: _FastTable, own_key: str) -> tuple | None:
+    """(frame, problems, header, problems of the drop) of the check stored for ``own_key``, or None."""
+    entry = ld.disk_entries.pop(parsed.file, False)
+    if entry is False:  # not looked for when the file was read (it was not read this time)
+        entry = _disk_entry(ld, parsed.file, parsed.sha)
+    if entry is None or entry.header.get("own") != own_key:
+        return None
+    problems = _problems_from_json(entry.header.get("problems"))
+    dropped_problems = _problems_from_json(entry.header.get("drop_problems"))
+    dropped = entry.header.get("dropped")
+    if problems is None or dropped_problems is None or not isinstance(dropped, list) \
+            or not all(type(r) is int for r in dropped):
+        return None
+    frame = entry.frame()
+    return None if frame is None else (frame, problems, entry.header, dropped_problems)
+
+
+def _store_check(ld: _Loader, parsed: _FastTable, own_key: str, key: str, checked: pd.DataFrame,
+                 problems: list[Problem], kept: pd.DataFrame, drop_problems: list[Problem]) -> None:
+    """Keep the check of a generated file on disk for the next process (never an error)."""
+    if _CODE_VERSION is None:
+        return
+    mine, theirs = _problems_to_json(problems), _problems_to_json(drop_problems)
+    if mine is None or theirs is None:
+        return
+    dropped = [] if kept is checked else sorted(
+        int(r) for r in checked["row"][~checked["row"].isin(kept["row"])])
+    header = {"version": _CODE_VERSION, "sha": parsed.sha.hex(), "file": parsed.file, "own": own_key,
+              "full": key, "dropped": dropped, "problems": mine, "drop_problems": theirs,
+              "date": dt.date.today().isoformat() if parsed.file in ld.dated else None}
+    diskcache.store(_disk_name(ld, parsed.file), header, checked, ld.data_dir)
+
+
+def _problems_to_json(problems: list[Problem]) -> list | None:
+    out = [[p.file, p.row, p.column, p.code, p.params, p.severity, p.follow_on, p.root] for p in problems]
+    return out if diskcache.plain(out) else None
+
+
+def _problems_from_json(data: Any) -> list[Problem] | None:
+    """Problems as :func:`_problems_to_json` wrote them; None for anything else."""
+    if not isinstance(data, list):
+        return None
+    out = []
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 8):
+            return None
+        file, row, column, code, params, severity, follow_on, root = item
+        if not (isinstance(file, str) and (row is None or type(row) is int)
+                and (column is None or isinstance(column, str)) and isinstance(code, str)
+                and isinstance(params, dict) and severity in (ERROR, WARNING)
+                and type(follow_on) is bool and type(root) is bool):
+            return None
+        out.append(Problem(file, row, column, code, params, severity, follow_on, root))
+    return out
 
 
 def _refs_digest(ld: _Loader, provinces: dict, indicators: dict, sources: dict, districts: dict) -> bytes:
@@ -758,8 +922,9 @@ def _refs_digest(ld: _Loader, provinces: dict, indicators: dict, sources: dict, 
     if refs not in ld.check_keys:
         def digest() -> bytes:
             d = hashlib.sha256()
-            d.update(repr(sorted((k, p.vintage, p.level) for k, p in provinces.items())).encode())
-            d.update(repr(sorted((k, i.model_dump_json()) for k, i in indicators.items())).encode())
+            # in their order: a problem lists the known provinces as provinces.yaml has them
+            d.update(repr([(k, p.vintage, p.level) for k, p in provinces.items()]).encode())
+            d.update(_indicators_json(dict(sorted(indicators.items()))))
             d.update(repr(sorted((k, src.confidence) for k, src in sources.items())).encode())
             d.update(repr(sorted(districts)).encode())
             return d.digest()
@@ -767,14 +932,28 @@ def _refs_digest(ld: _Loader, provinces: dict, indicators: dict, sources: dict, 
     return ld.check_keys[refs]
 
 
+def _indicators_json(indicators: dict) -> bytes:
+    """Every field of every indicator, as JSON (one call: the schema's own serializer)."""
+    global _INDICATORS_ADAPTER
+    if _INDICATORS_ADAPTER is None:
+        from pydantic import TypeAdapter
+
+        _INDICATORS_ADAPTER = TypeAdapter(dict[str, S.Indicator])
+    return _INDICATORS_ADAPTER.dump_json(indicators)
+
+
+_INDICATORS_ADAPTER: Any = None
+
+
 def _cached_check(key: str) -> tuple[pd.DataFrame, list[Problem]] | None:
     with _LAST_GOOD_LOCK:
         return _FAST_CACHE.get(key)
 
 
-def _cache_check(key: str, frame: pd.DataFrame, problems: list[Problem]) -> None:
+def _cache_check(key: str, frame: pd.DataFrame, problems: list[Problem], copy: bool = True) -> None:
+    """Keep a check; ``copy=False`` for a frame nothing else holds (it is only ever copied)."""
     with _LAST_GOOD_LOCK:
-        _FAST_CACHE[key] = (frame.copy(), list(problems))
+        _FAST_CACHE[key] = (frame.copy() if copy else frame, list(problems))
         while len(_FAST_CACHE) > _FAST_CACHE_SIZE:
             _FAST_CACHE.pop(next(iter(_FAST_CACHE)))
 
@@ -896,10 +1075,13 @@ def _check_values_fast(ld: _Loader, parsed: Any, provinces: dict, indicators: di
     frames = []
     slow = ~ok & ~refmiss
     if slow.any():  # a duplicate's other problems too, as values.csv reports them; never its figure
+        ld.dated.add(parsed.file)
         rows = df.loc[slow, ["row"] + cells].to_dict("records")
         table = csvio.Table(parsed.file, cells, [(int(r.pop("row")), r) for r in rows])
         checked = _check_values(ld, table, provinces, indicators, sources, districts)
-        frames.append(checked[~checked["row"].isin(set(df.loc[dup, "row"]))])
+        checked = checked[~checked["row"].isin(set(df.loc[dup, "row"]))]
+        if len(checked) or not (ok & ~dup).any():  # no rows: nothing to add (untyped columns)
+            frames.append(checked)
     good = ok & ~dup
     if good.any():
         g = df.loc[good]

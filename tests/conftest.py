@@ -11,6 +11,21 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _disk_cache(tmp_path_factory):
+    """The checked national tables are cached on disk (dashboard/diskcache.py): tests (and the
+    browser tests' server, which inherits the environment) use a folder of their own."""
+    import os
+
+    old = os.environ.get("DASHBOARD_CACHE_DIR")
+    os.environ["DASHBOARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("diskcache"))
+    yield
+    if old is None:
+        os.environ.pop("DASHBOARD_CACHE_DIR", None)
+    else:
+        os.environ["DASHBOARD_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def ds():
     """The shipped dataset (loaded once per test session)."""
