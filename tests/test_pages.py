@@ -32,10 +32,6 @@ def texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def metric_values(at: AppTest) -> list[str]:
-    return [m.value for m in at.metric]
-
-
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_page_renders_without_exception(page, lang):
@@ -95,18 +91,58 @@ def test_digital_page_shows_rank_of_63():
     assert any(f["layout"].get("yaxis", {}).get("autorange") == "reversed" for f in figs)
 
 
+def chart_labels(at: AppTest) -> list[str]:
+    """The value labels of every plotly chart on the page."""
+    return [str(tx) for f in at.get("plotly_chart") for tr in json.loads(f.proto.spec)["data"]
+            for tx in (tr.get("text") or []) if tx]
+
+
 def test_explorer_restores_indicator_and_period_from_url():
     at = run_page("pages/so_sanh_chi_tieu.py", indicator="dti_rank", period="2021")
-    assert sorted(metric_values(at)) == ["14/63", "8/63"]
+    assert sorted(chart_labels(at)) == ["14/63", "8/63"]
     assert at.selectbox(key="w_indicator").value == "dti_rank"
     assert at.selectbox(key="w_period").value == "2021"
     assert len(at.get("download_button")) == 2
 
 
+def _texts_outside_popovers(node) -> list[str]:
+    if getattr(node, "type", "") == "popover":
+        return []
+    out = []
+    if getattr(node, "type", "") in ("markdown", "caption", "metric", "subheader", "info"):
+        out.append(str(getattr(node, "value", "")))
+    if getattr(node, "type", "") == "html":
+        out.append(node.proto.body)
+    for child in getattr(node, "children", {}).values():
+        out += _texts_outside_popovers(child)
+    return out
+
+
+def test_explorer_shows_each_figure_once():
+    """Issue #9: the explorer showed metric cards and a chart of the same numbers. Now one
+    element (the chart with value labels), its sources in one short line, no value again."""
+    at = run_page("pages/so_sanh_chi_tieu.py", indicator="dti_rank", period="2021")
+    assert not at.metric
+    assert len(at.get("plotly_chart")) == 1
+    texts = " ".join(_texts_outside_popovers(at.main))  # a popover's notes may quote a figure
+    assert "Nguồn:" in texts and "Kỳ 2021" in texts
+    assert "8/63" not in texts and "14/63" not in texts
+    assert sum(c.value.startswith("Nguồn:") for c in at.caption) == 1
+    assert len(at.get("popover")) == 1  # the figures' sources, notes and derivations, no value
+
+
+def test_explorer_not_comparable_is_one_table():
+    """A figure only one province has: one compact table, no chart, no card pair."""
+    at = run_page("pages/so_sanh_chi_tieu.py", indicator="industrial_parks", period="2025")
+    tables = [h.proto.body for h in at.get("html") if "tpSingle" in h.proto.body or "tpSide" in h.proto.body]
+    assert len(tables) == 1 and "Chỉ một tỉnh có số liệu" in tables[0] and "20" in tables[0]
+    assert not at.metric and not at.get("plotly_chart")
+
+
 def test_explorer_per_km2_marks_computed():
     at = run_page("pages/so_sanh_chi_tieu.py", indicator="industrial_parks", mode="per_km2")
-    assert any(v.startswith("≈") for v in metric_values(at))
-    assert any("Số tính toán từ" in c.value for c in at.caption)
+    tables = " ".join(h.proto.body for h in at.get("html") if "tp-" in h.proto.body)
+    assert "≈" in tables and "tính toán" in tables
 
 
 def test_invalid_parameter_shows_default_and_notice():
@@ -150,7 +186,7 @@ def test_an_edit_shows_on_the_next_rerun_without_restart(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "data", target)
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(target))
     at = run_page("pages/so_sanh_chi_tieu.py", indicator="dti_rank", period="2021")
-    assert sorted(metric_values(at)) == ["14/63", "8/63"]
+    assert sorted(chart_labels(at)) == ["14/63", "8/63"]
     values = target / "values.csv"
     text = values.read_text(encoding="utf-8")
     old = "hai-duong,dti_rank,2021,14,"
@@ -159,7 +195,7 @@ def test_an_edit_shows_on_the_next_rerun_without_restart(tmp_path, monkeypatch):
     stat = values.stat()
     os.utime(values, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     at.run()
-    assert sorted(metric_values(at)) == ["13/63", "8/63"]
+    assert sorted(chart_labels(at)) == ["13/63", "8/63"]
 
 
 def test_economy_page_has_map_panel_and_national_growth():
