@@ -40,9 +40,10 @@ def _token(cfg) -> str | None:
 
 def model_and_deck(ctx: Context, provinces: list[str], vintage: str, focus: str | None,
                    measure: str | None, view_size: tuple[int, int] = (maps.VIEW_WIDTH, maps.VIEW_HEIGHT)):
-    """The map (cached), its initial view fitted to a map of ``view_size`` pixels."""
+    """The map (cached), its initial view fitted to a map of ``view_size`` pixels, at most
+    a phone's map wide (:func:`dashboard.maps.fit_size`)."""
     return cache.model_and_deck(ctx.ds, provinces, ctx.lang, vintage, focus, measure, _token(ctx.cfg),
-                                view_size)
+                                maps.fit_size(view_size))
 
 
 def geo_for(ctx: Context) -> maps.Geo:
@@ -309,7 +310,7 @@ def _national(ds, indicator: str, year: str, provinces: tuple, lang: str, view_s
 def national_model_and_deck(ctx: Context, indicator: str, year: str, view_size=(maps.VIEW_WIDTH, MAP_HEIGHT)):
     """The national choropleth, built once per (data, indicator, year, provinces, lang)."""
     return cache.memo(_national, ctx.ds, indicator, year, tuple(ctx.view.provinces), ctx.lang,
-                      tuple(view_size), _token(ctx.cfg))
+                      maps.fit_size(view_size), _token(ctx.cfg))
 
 
 def national_measures(ctx: Context) -> list[str]:

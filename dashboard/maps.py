@@ -55,6 +55,16 @@ VIEW_WIDTH, VIEW_HEIGHT = 610, 480
 #: The map panel of a topic page by default: a third of the main column at 1366×768
 #: (the economy page lays its panels out in up to three columns), PANEL_HEIGHT high.
 PANEL_WIDTH, PANEL_HEIGHT = 285, 420
+#: A map on a phone (390×844): the main column less its padding, the map at full width.
+#: Initial views are fitted to at most this width, so the compared provinces are whole on
+#: a phone too (a wider map shows more around them).
+PHONE_WIDTH = 350
+
+
+def fit_size(view_size: tuple[int, int]) -> tuple[int, int]:
+    """The size an initial view is fitted to: ``view_size``, at most a phone's map wide."""
+    width, height = view_size
+    return min(int(width), PHONE_WIDTH), int(height)
 
 STATUS_COLOURS = {
     "operating": [27, 120, 55],
@@ -67,8 +77,18 @@ RAMP = ([222, 235, 247], [8, 69, 148])  # choropleth: light -> dark blue
 PARTY_TOPICS = ("party_enterprise", "party_school", "party_membership")
 
 TOOLTIP_HTML = "<b>{tt_title}</b><div style='white-space:pre-line'>{tt_body}</div>"
-TOOLTIP_STYLE = {"backgroundColor": "#ffffff", "color": "#1b1b1b", "fontSize": "15px",
-                 "border": "1px solid #888", "maxWidth": "360px"}
+#: The tooltip is a box in the map's lower left corner (mostly neighbours: the compared
+#: provinces are fitted to the middle), as wide as its text allows and never wider
+#: than the map: a tooltip that follows the pointer was cut off at the map's right edge
+#: (issue #10; on a phone almost everywhere). deck.gl applies this style after placing
+#: the tooltip at the pointer, so ``transform`` here replaces that placement.
+TOOLTIP_STYLE = {"backgroundColor": "#ffffff", "color": "#1b1b1b", "fontSize": "15px", "lineHeight": "1.35",
+                 "border": "1px solid #888", "borderRadius": "4px", "padding": "6px 9px",
+                 "transform": "none", "top": "auto", "left": "8px", "bottom": "8px",
+                 "maxWidth": "min(320px, calc(100% - 16px))", "whiteSpace": "normal",
+                 "overflowWrap": "anywhere", "boxShadow": "0 1px 4px rgba(0,0,0,.25)"}
+#: The national map's: lower right, over the sea (the south of the country is on the left).
+NATIONAL_TOOLTIP_STYLE = {**TOOLTIP_STYLE, "left": "auto", "right": "8px"}
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -1338,7 +1358,7 @@ def national_deck(model: NationalMap, cfg, token: str | None = None) -> pdk.Deck
         "PathLayer", outlines, id="national-compared", get_path="path", get_color="colour",
         width_units="pixels", get_width=4, pickable=False))
     return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**model.view),
-                       tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}, **base_map_args(cfg, token))
+                       tooltip={"html": TOOLTIP_HTML, "style": NATIONAL_TOOLTIP_STYLE}, **base_map_args(cfg, token))
 
 
 def national_legend(model: NationalMap) -> list[dict]:

@@ -486,3 +486,20 @@ def test_text_layers_take_plain_string_properties():
         assert layer["characterSet"] == "auto"
         assert layer["fontFamily"] == maps.LABEL_FONT
         assert not str(layer.get("sizeUnits", "")).startswith("@@=")
+
+
+def test_initial_views_are_fitted_to_at_most_a_phones_map():
+    """Issue #10: a view fitted to the projector's map cut Hải Dương off on a phone."""
+    assert maps.fit_size((maps.VIEW_WIDTH, 480)) == (maps.PHONE_WIDTH, 480)
+    assert maps.fit_size((maps.PANEL_WIDTH, 420)) == (maps.PANEL_WIDTH, 420)
+    assert maps.PHONE_WIDTH <= 390 - 2 * 12  # a 390 px phone less the page's side padding
+
+
+@pytest.mark.parametrize("style", [maps.TOOLTIP_STYLE, maps.NATIONAL_TOOLTIP_STYLE])
+def test_tooltip_stays_inside_the_map(style):
+    """The tooltip is a box in a lower corner, never wider than the map, its text wrapped
+    (it followed the pointer and was cut off at the map's right edge)."""
+    assert style["transform"] == "none" and style["bottom"] == "8px"
+    assert "calc(100% - 16px)" in style["maxWidth"]
+    assert style["whiteSpace"] == "normal" and style["overflowWrap"] == "anywhere"
+    assert (style["left"], style.get("right")) in {("8px", None), ("auto", "8px")}

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import maps
@@ -138,7 +139,19 @@ def test_map_page_initial_view_frames_the_compared_provinces():
     at = _run(lang="vi", provinces=",".join(provinces))
     view = _spec(at)["initialViewState"]
     assert _framed(view, _box(provinces), maps.VIEW_WIDTH, maps.VIEW_HEIGHT)
-    assert not _framed(view, _box(provinces), maps.VIEW_WIDTH * 0.7, maps.VIEW_HEIGHT * 0.7)
+    # whole on a phone too (390×844: the map is maps.PHONE_WIDTH wide), and fitted, not far out
+    assert _framed(view, _box(provinces), maps.PHONE_WIDTH, maps.VIEW_HEIGHT)
+    assert not _framed(view, _box(provinces), maps.PHONE_WIDTH * 0.7, maps.VIEW_HEIGHT * 0.7)
+
+
+@pytest.mark.parametrize("provinces", [["thai-nguyen", "hai-duong"], ["quang-ninh", "da-nang", "thai-nguyen", "hai-duong"]])
+def test_map_page_shows_every_compared_province_whole_on_a_phone(provinces):
+    """Issue #10: at 390×844 Hải Dương was cut at the map's edge (the view was fitted to
+    the projector's wider map)."""
+    at = _run(lang="vi", provinces=",".join(provinces))
+    view = _spec(at)["initialViewState"]
+    for p in provinces:
+        assert _framed(view, _box([p]), maps.PHONE_WIDTH, maps.VIEW_HEIGHT), p
 
 
 def test_economy_map_panel_frames_both_provinces_with_its_legend():
