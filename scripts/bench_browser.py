@@ -7,8 +7,8 @@ Streamlit page (a title only). Debian's Chromium (``/usr/bin/chromium`` or CHROM
 driven by Playwright, measures for each page:
 
 - **render**: time from navigation to "rendered" in a fresh browser context at 1366×768:
-  the script has finished, the page title is drawn, every plotly chart has drawn its SVG
-  and every map its canvas (median of ``--runs``);
+  the script has finished, the page title is drawn, no element is still a placeholder,
+  every plotly chart has drawn its SVG and every map its canvas (median of ``--runs``);
 - **shift**: the cumulative layout shift while the page loads (0 = nothing jumps);
 - **rerun p95**: ``--sessions`` browser sessions on the page rerun at once (Streamlit's
   "R" key), ``--rounds`` times; the 95th percentile of the time from the key press to the
@@ -64,7 +64,11 @@ RERUN = """() => new Promise(resolve => {
   setTimeout(() => { if (!started) finish(last); }, 3000);
   setTimeout(() => finish(-1), 120000);
 })"""
+#: NOTE: charts, maps, tables and widgets are drawn by parts of Streamlit fetched on first
+#: use; until then a grey skeleton stands in their place, without their test id. Counting
+#: only the charts already mounted called a page rendered before any chart was there.
 RENDERED = """() => {
+  if (document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]')) return false;
   const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
   const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg');
   const decks = document.querySelectorAll('[data-testid="stDeckGlJsonChart"]');
