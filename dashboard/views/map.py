@@ -86,7 +86,11 @@ def map_page() -> None:
     if not provinces:
         st.info(t("map.no_provinces", lang), icon=":material/map:")
         return
-    c1, c2, c3 = st.columns([5, 5, 3])
+    # NOTE: a segmented control does not wrap: the province switch (up to max_provinces + 1
+    # buttons) has a row of its own, and the boundary switch a column wide enough for its
+    # longer English labels, so that no label is cut at 1366×768.
+    c1 = st.container()
+    c2, c3 = st.columns([3, 2])
     view = ctx.view
     fp = maps.focus_province(ds, view.focus, provinces)
     with c1:
