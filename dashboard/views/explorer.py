@@ -53,6 +53,14 @@ def _table(ds, ind, comp, provinces: list[str], lang: str, mode: str) -> str:
     return topic_tables_html(ds, plan, provinces, lang, mode)
 
 
+def _available(ds) -> tuple[str, ...]:
+    """Indicators with at least one province-level figure (once per data content: with the
+    national tables a filter of every indicator over every row each rerun was the page's
+    largest cost)."""
+    having = set(ds.values.loc[ds.values["district"] == "", "indicator"].unique())
+    return tuple(i for i in ds.indicators if i in having)
+
+
 def _details(ctx, ind, rows: dict) -> None:
     """What the figures rest on, behind one button: per province its source (linked), the
     kind of source and confidence, the note and how it was derived. No value again."""
@@ -86,7 +94,7 @@ def explorer_page() -> None:
     ds, lang = ctx.ds, ctx.lang
     page_header(ctx, "explorer", "intro.explorer")
     st.html(TOPIC_CSS)
-    available = [i for i in ds.indicators if not ds.rows(i).empty]
+    available = list(memo(_available, ds))
     if not available:
         st.info(t("figure.no_data_topic", lang))
         return
