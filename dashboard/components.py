@@ -12,6 +12,7 @@ import streamlit as st
 from . import charts, export
 from .cache import concept_bar, pair
 from .compare import ABSOLUTE, MODES, normalise
+from .data import Dataset
 from .i18n import pick, t
 from .present import (
     comparability_text,
@@ -76,15 +77,22 @@ def kpi_card(ctx: Context, row: pd.Series | None, province: str, mode: str = ABS
             st.markdown(f"**{escape_md(pick(ind.title, lang))}**")
             st.markdown(escape_md(pick(ind.description, lang)))
             st.markdown(sources_line(ds, [row["source"]], lang, with_link=True))
-            if src is not None:
-                st.caption(t("figure.source_kind", lang, kind=t(f"source_kind.{src.kind}", lang),
-                             confidence=t(f"confidence.{row['confidence']}", lang)))
-            note = note_text(row, lang)
-            if note:
-                st.caption(escape_md(note))
-            derivation = derivation_text(row, lang)
-            if derivation:
-                st.caption(md("figure.derivation", lang, text=derivation))
+            provenance(ds, row, lang)
+
+
+def provenance(ds: Dataset, row, lang: str) -> None:
+    """Under a figure's source (in its details): the kind of source and confidence, the
+    note and how the figure was derived, each when there is one."""
+    src = ds.sources.get(row["source"])
+    if src is not None:
+        st.caption(t("figure.source_kind", lang, kind=t(f"source_kind.{src.kind}", lang),
+                     confidence=t(f"confidence.{row['confidence']}", lang)))
+    note = note_text(row, lang)
+    if note:
+        st.caption(escape_md(note))
+    derivation = derivation_text(row, lang)
+    if derivation:
+        st.caption(md("figure.derivation", lang, text=derivation))
 
 
 def concept_block(ctx: Context, concept: str, *, mode: str = ABSOLUTE, chart: bool = True,

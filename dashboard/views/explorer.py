@@ -13,17 +13,11 @@ from ..components import (
     figures_table,
     mode_control,
     page_header,
+    provenance,
     topic_tables_html,
 )
 from ..i18n import pick, t
-from ..present import (
-    derivation_text,
-    escape_md,
-    md,
-    note_text,
-    period_text,
-    sources_line,
-)
+from ..present import escape_md, md, period_text, sources_line
 from ..session import bound, context
 from ..topic_plan import Plan, SideRow
 
@@ -70,16 +64,7 @@ def _details(ctx, ind, rows: dict) -> None:
         for pid, row in rows.items():
             st.markdown(f"**{escape_md(ds.province_name(pid, lang))}** · "
                         + sources_line(ds, [row["source"]], lang, with_link=True))
-            src = ds.sources.get(row["source"])
-            if src is not None:
-                st.caption(t("figure.source_kind", lang, kind=t(f"source_kind.{src.kind}", lang),
-                             confidence=t(f"confidence.{row['confidence']}", lang)))
-            note = note_text(row, lang)
-            if note:
-                st.caption(escape_md(note))
-            derivation = derivation_text(row, lang)
-            if derivation:
-                st.caption(md("figure.derivation", lang, text=derivation))
+            provenance(ds, row, lang)
 
 
 def explorer_page() -> None:
