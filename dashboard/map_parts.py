@@ -13,9 +13,9 @@ import html
 import pandas as pd
 import streamlit as st
 
-from . import export, maps
+from . import charts, export, map_figure, maps
 from .i18n import pick, t
-from .present import escape_md, md, md_join, note_text, period_text, source_text, value_text
+from .present import escape_md, md, md_join, note_text, period_text, plot_text, source_text, value_text
 from . import cache
 from .components import comparability_note
 from .session import Context
@@ -75,13 +75,17 @@ def _css_rgba(c) -> str:
     return f"rgba({r},{g},{b},{round(a[0] / 255, 2)})"
 
 
-def legend_html(ctx: Context, model: maps.MapModel) -> str:
-    """The legend as HTML: swatches in the layers' colours, short labels (escaped)."""
+def legend_html(ctx: Context, model: maps.MapModel, letters: bool = True) -> str:
+    """The legend as HTML: swatches in the layers' colours, short labels (escaped).
+    ``letters=False``: without the parks' kind letters (K, C, IT), for a map that draws
+    no letters on its markers (the panel of a topic page)."""
     head = html.escape(t("map.legend_title", ctx.lang))
     out = [f'<div class="map-legend" data-testid="map-legend"><div class="head">{head}</div>']
     for row in maps.legend_rows(model, ctx.cfg, ctx.lang):
         items = []
         for e in row:
+            if not letters and e["shape"] == "letter":
+                continue
             label = html.escape(str(e["label"]))
             shape = e["shape"]
             if shape == "text":
@@ -102,9 +106,9 @@ def legend_html(ctx: Context, model: maps.MapModel) -> str:
     return LEGEND_CSS + "".join(out)
 
 
-def legend(ctx: Context, model: maps.MapModel) -> None:
+def legend(ctx: Context, model: maps.MapModel, letters: bool = True) -> None:
     """The legend, visible beside the map."""
-    st.html(legend_html(ctx, model))
+    st.html(legend_html(ctx, model, letters))
 
 
 def legend_details(ctx: Context) -> None:
@@ -266,33 +270,68 @@ def tables(ctx: Context, model: maps.MapModel) -> None:
 
 # ----------------------------------------------------------------------------- page
 
-def map_panel(ctx: Context, key: str, measure: str | None = None, height: int = maps.PANEL_HEIGHT,
-              width: int = maps.PANEL_WIDTH) -> None:
-    """A map of the compared provinces for another page (no controls, no selection).
+def _panel(ds, provinces: tuple, lang: str, width: int, height: int, title: str):
+    """The panel's map model (legend, credit) and its plotly figure (:mod:`dashboard.map_figure`)."""
+    from .config import get_config
+
+    cfg = get_config()
+    model = map_figure.panel_model(ds, cache.geo(ds), cfg, provinces, lang, width, height)
+    fig = map_figure.panel_figure(ds, cache.geo(ds), cfg, provinces, lang, width, height, title, model)
+    return model, fig
+
+
+def map_page_link(ctx: Context) -> str:
+    """Markdown link to the map page in the current view (the full interactive map)."""
+    from urllib.parse import urlencode
+
+    from .state import view_params
+
+    page = next((e for e in ctx.cfg.pages if e.id == "map"), None)
+    if page is None:
+        return ""
+    return f"[{md('map.open_full', ctx.lang)}](./{page.url_path}?{urlencode(view_params(ctx.view))})"
+
+
+def map_panel(ctx: Context, key: str, height: int = maps.PANEL_HEIGHT, width: int = maps.PANEL_WIDTH,
+              title: str = "") -> None:
+    """A static map of the compared provinces for another page: a plotly figure (SVG,
+    no deck.gl/WebGL: issue #9), its legend, the boundaries' credit and a link to the map
+    page for the interactive map.
 
     ``width``: the panel's width in pixels at 1366×768 with the sidebar open (the narrowest
-    projector layout; the default is a third of the main column). The initial view is
-    fitted to the map's size there, so every compared province is whole at that size and
-    at any wider one (1920×1080). A panel at least LEGEND_BESIDE_MIN px wide has its legend
-    beside the map; a narrower one, right under it.
+    projector layout; the default is a third of the main column). The initial ranges
+    contain the compared provinces; labels and markers are sized for the narrower of
+    ``width`` and a phone's map. A panel at least LEGEND_BESIDE_MIN px wide has its legend
+    beside the map; a narrower one, right under it. ``title`` (plain text) is the figure's.
     """
     geo = geo_for(ctx)
-    provinces = [p for p in ctx.view.provinces if maps.province_feature(ctx.ds, geo, p, "2024") is not None]
+    provinces = tuple(p for p in ctx.view.provinces if maps.province_feature(ctx.ds, geo, p, "2024") is not None)
     if not provinces:
         return
     beside = width >= LEGEND_BESIDE_MIN
     map_width = int((width - 16) * MAP_COLUMNS[0] / sum(MAP_COLUMNS)) if beside else width
-    model, deck = model_and_deck(ctx, provinces, "2024", None, measure, (map_width, height))
+    fit_width, _ = maps.fit_size((map_width, height))
+    model, fig = cache.memo(_panel, ctx.ds, provinces, ctx.lang, fit_width, int(height),
+                             charts.wrap_title(plot_text(title)) if title else "")
+    if fig is None:
+        return
+
+    def draw():
+        st.plotly_chart(fig, config=charts.chart_config(f"map-{key}"), key=f"map-{key}")
+
     if beside:
         left, right = st.columns(MAP_COLUMNS, gap="small")
         with left:
-            st.pydeck_chart(deck, key=f"map-{key}", height=height)
+            draw()
         with right:
-            legend(ctx, model)
+            legend(ctx, model, letters=False)
     else:
-        st.pydeck_chart(deck, key=f"map-{key}", height=height)
-        legend(ctx, model)
+        draw()
+        legend(ctx, model, letters=False)
     st.caption(md("map.attribution", ctx.lang, text=" · ".join(model.attribution)))
+    link = map_page_link(ctx)
+    if link:
+        st.markdown(link)
 
 
 # ----------------------------------------------------------------------------- national map

@@ -100,8 +100,8 @@ def _head_css(url_path: str, embedded: bool) -> str:
 
 def page_parts(url_path: str) -> tuple[str, ...]:
     """The lazily loaded parts the page at ``url_path`` draws: :data:`PRELOAD`, plus plotly
-    on the pages with charts (topic pages, explorer, slides) and deck.gl on those with a
-    map (the map page, a topic page with ``map_panel``), as configured in config.yaml."""
+    on the pages with charts (topic pages, explorer, slides) and deck.gl on the map page,
+    as configured in config.yaml."""
     from .config import get_config
 
     cfg = get_config()
@@ -110,7 +110,7 @@ def page_parts(url_path: str) -> tuple[str, ...]:
     parts = list(PRELOAD)
     if topic is not None or page in ("explorer", "presentation"):
         parts.append(CHARTS)
-    if page == "map" or (topic is not None and topic.map_panel):
+    if page == "map":  # a topic page's map panel is a plotly figure (dashboard/map_figure.py)
         parts.append(MAPS)
     return tuple(parts)
 

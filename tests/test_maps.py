@@ -503,3 +503,90 @@ def test_tooltip_stays_inside_the_map(style):
     assert "calc(100% - 16px)" in style["maxWidth"]
     assert style["whiteSpace"] == "normal" and style["overflowWrap"] == "anywhere"
     assert (style["left"], style.get("right")) in {("8px", None), ("auto", "8px")}
+
+
+# ----------------------------------------------------------------------------- panel figure
+# The topic page's map panel as a plotly figure (dashboard.map_figure, issue #9).
+
+def _panel(real, provinces=PAIR, lang="vi", **kw):
+    from dashboard import map_figure
+
+    ds, geo, cfg = real
+    return map_figure.panel_figure(ds, geo, cfg, provinces, lang, **kw)
+
+
+@pytest.mark.parametrize("provinces", [PAIR, ["thai-nguyen", "hai-duong", "bac-ninh"], ["hai-duong"]])
+def test_panel_initial_ranges_contain_every_compared_province(real, provinces):
+    ds, geo, _ = real
+    fig = _panel(real, provinces)
+    xr, yr = fig.layout.xaxis.range, fig.layout.yaxis.range
+    for p in provinces:
+        lon0, lat0, lon1, lat1 = maps.province_feature(ds, geo, p, "2024").bbox
+        assert xr[0] < lon0 and lon1 < xr[1] and yr[0] < lat0 and lat1 < yr[1], p
+    box = maps._union_bbox(maps.province_feature(ds, geo, p, "2024").bbox for p in provinces)
+    # fitted: a small margin, not a far-out view
+    side = max(box[2] - box[0], box[3] - box[1])
+    assert xr[1] - xr[0] < (box[2] - box[0]) + 0.2 * side and yr[1] - yr[0] < (box[3] - box[1]) + 0.2 * side
+    # equal-area look: y scaled by 1/cos(mean latitude) against x
+    mid = (box[1] + box[3]) / 2
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.yaxis.scaleratio == pytest.approx(1 / math.cos(math.radians(mid)))
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        assert axis.visible is False and axis.showgrid is False and axis.showticklabels is False
+
+
+def test_panel_is_offline_small_and_one_trace_per_kind(real):
+    fig = _panel(real, title="Bản đồ")
+    spec = json.loads(fig.to_json())
+    assert "geo" not in spec["layout"] and "mapbox" not in spec["layout"] and "map" not in spec["layout"]
+    assert all(tr["type"] == "scatter" for tr in spec["data"])  # no scattergeo / scattermapbox
+    assert not URL.search(fig.to_json())
+    assert len(fig.to_json().encode()) < 150_000
+    names = [tr.name for tr in fig.data]
+    # neighbours, one per compared province, district lines, parks, district names
+    assert names == ["neighbours", "Thái Nguyên", "Hải Dương", "districts", "zones", "district-labels"]
+    assert None in fig.data[0].x  # polygons joined with None separators
+    assert fig.layout.title.text == "Bản đồ"
+
+
+def test_panel_draws_provinces_in_their_colours_and_parks_by_status(real):
+    ds, geo, cfg = real
+    fig = _panel(real)
+    by_name = {tr.name: tr for tr in fig.data}
+    for i, p in enumerate(PAIR):
+        tr = by_name[ds.province_name(p, "vi")]
+        r, g, b = maps._rgb(cfg.colour(p, i))[:3]
+        assert tr.fill == "toself" and tr.line.color == f"rgba({r},{g},{b},1.0)"
+        assert tr.fillcolor.startswith(f"rgba({r},{g},{b},") and float(tr.fillcolor.split(",")[-1][:-1]) < 0.3
+    model = maps.map_model(ds, geo, cfg, PAIR, "vi")
+    zones = by_name["zones"]
+    # only parks with a location (or a district) are drawn: the model's drawn parks, no more
+    assert len(zones.x) == len(model.zones) and len(model.zones) + len(model.no_location) == \
+        int(ds.zones["province"].isin(PAIR).sum())
+    for status, colour in zip(model.zones["status"], zones.marker.color):
+        r, g, b = maps.STATUS_COLOURS[status]
+        assert colour.startswith(f"rgba({r},{g},{b},")
+    labels = by_name["district-labels"]
+    assert labels.textfont.size >= 14 and labels.textfont.size >= min(cfg.chart.font_size, 16)
+    assert labels.text and all(isinstance(x, str) and x for x in labels.text)
+
+
+def test_panel_hover_texts_escape_markup(real):
+    from dataclasses import replace
+
+    ds, geo, cfg = real
+    zones = ds.zones.copy()
+    first = zones.index[zones["province"] == "thai-nguyen"][0]
+    zones.loc[first, "name"] = "<b>KCN</b> <a href='x'>A&B</a>"
+    hostile = replace(ds, zones=zones)
+    fig = _panel((hostile, geo, cfg))
+    texts = next(tr for tr in fig.data if tr.name == "zones").hovertext
+    hover = [h for h in texts if "href" in h]
+    assert len(hover) == 1
+    lines = hover[0].split("<br>")
+    # the data's markup is shown as text: only our own <b> around the name is markup
+    assert lines[0] == "<b>&lt;b>KCN&lt;/b> &lt;a href='x'>A&amp;B&lt;/a></b>"
+    # then kind, area (with its qualifier) and status
+    assert lines[1].startswith("Khu công nghiệp · Thái Nguyên")
+    assert lines[2].startswith("Diện tích: ") and lines[2].endswith(" ha") or lines[2] == "Diện tích: chưa rõ"
+    assert lines[3].startswith("Tình trạng: ")

@@ -155,19 +155,30 @@ def test_map_page_shows_every_compared_province_whole_on_a_phone(provinces):
 
 
 def test_economy_map_panel_frames_both_provinces_with_its_legend():
+    """The economy page's map panel is a plotly figure (SVG), not a deck (issue #9): its
+    initial ranges contain both provinces, tightly; legend, credit and a link to the map
+    page under it."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "vi"
     at.switch_page("pages/kinh_te_xa_hoi.py").run()
     assert not at.exception, at.exception
-    decks = at.get("deck_gl_json_chart")
-    assert len(decks) == 1
-    spec = json.loads(decks[0].proto.json)
-    view = spec["initialViewState"]
+    assert len(at.get("deck_gl_json_chart")) == 0  # no deck.gl on the page
+    charts = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec)["layout"].get("title", {})
+              .get("text", "").startswith("Bản đồ khu, cụm công nghiệp")]
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert "geo" not in spec["layout"] and not URL.search(charts[0].proto.spec)
+    xr, yr = spec["layout"]["xaxis"]["range"], spec["layout"]["yaxis"]["range"]
+    for p in ("thai-nguyen", "hai-duong"):
+        box = _box([p])
+        assert xr[0] < box[0] and box[2] < xr[1] and yr[0] < box[1] and box[3] < yr[1], p
     box = _box(["thai-nguyen", "hai-duong"])
-    from dashboard.views.topic import MAP_HEIGHT
-
-    # the panel's narrowest width (a third of the main column at 1366×768) and its height
-    assert _framed(view, box, maps.PANEL_WIDTH, MAP_HEIGHT)
-    assert not _framed(view, box, maps.PANEL_WIDTH * 0.7, MAP_HEIGHT * 0.7)  # fitted, not far out
+    assert (xr[1] - xr[0]) < 1.2 * (box[2] - box[0]) and (yr[1] - yr[0]) < 1.2 * (box[3] - box[1])
+    assert {tr.get("name") for tr in spec["data"]} >= {"Thái Nguyên", "Hải Dương", "zones", "neighbours"}
     legend = [h.proto.body for h in at.get("html") if 'data-testid="map-legend"' in h.proto.body]
     assert len(legend) == 1 and "Tỉnh lân cận" in legend[0] and "Chú giải" in legend[0]
+    assert 'class="sw letter"' not in legend[0]  # the panel draws no kind letters on its markers
+    captions = " ".join(c.value for c in at.caption)
+    assert "Dữ liệu bản đồ" in captions and "CC BY-SA 4.0" in captions  # the boundaries' licence
+    links = [m.value for m in at.markdown if "](./ban-do?" in m.value]
+    assert len(links) == 1 and "provinces=thai-nguyen%2Chai-duong" in links[0] and "lang=vi" in links[0]

@@ -200,8 +200,9 @@ def test_an_edit_shows_on_the_next_rerun_without_restart(tmp_path, monkeypatch):
 
 def test_economy_page_has_map_panel_and_national_growth():
     at = run_page("pages/kinh_te_xa_hoi.py")
-    decks = at.get("deck_gl_json_chart")
-    assert len(decks) == 1 and '"zones"' in decks[0].proto.json
+    assert len(at.get("deck_gl_json_chart")) == 0  # the map panel is a plotly figure (issue #9)
     figs = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
+    maps_ = [f for f in figs if any(tr.get("name") == "zones" for tr in f["data"])]
+    assert len(maps_) == 1 and "geo" not in maps_[0]["layout"]
     growth = [f for f in figs if f["layout"]["title"]["text"] == "Tốc độ tăng trưởng GRDP"]
     assert growth and any(tr.get("name") == "Cả nước" for tr in growth[0]["data"])

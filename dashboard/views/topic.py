@@ -25,7 +25,7 @@ from ..config import get_config
 from ..context_panel import context_panel
 from ..i18n import t
 from ..map_parts import map_panel
-from ..present import escape_md, md
+from ..present import md
 from ..session import context
 from ..topic_plan import plan_topic
 
@@ -111,9 +111,8 @@ def topic_page(page_id: str) -> None:
 
         items.append((int(fig.layout.height or 300) + 70, draw))  # + the source line
     if spec.map_panel:
-        def draw_map():
-            st.markdown(f"**{escape_md(t('topic.map_panel', lang))}**")
-            map_panel(ctx, key=page_id, height=MAP_HEIGHT)
+        def draw_map():  # a plotly figure (SVG), titled like the charts: no deck.gl on this page (issue #9)
+            map_panel(ctx, key=page_id, height=MAP_HEIGHT, title=t("topic.map_panel", lang))
 
         items.insert(0, (MAP_HEIGHT + 600, draw_map))  # map, its legend and credit  # the tallest panel first: the columns even out
     chart_flow(items)

@@ -1,5 +1,6 @@
 """Topic pages in Chromium at projector sizes: at most four screen heights at 1366×768, at
-most ten charts, chart text ≥ 14 px at 1920×1080, no title clipped, no line with two points
+most ten charts (the economy page's map panel is one: a plotly figure, no deck.gl, every
+compared province whole in it), chart text ≥ 14 px at 1920×1080, no title clipped, no line with two points
 in one year or a point between years (vi and en). One browser context per size."""
 
 from __future__ import annotations
@@ -40,7 +41,22 @@ MEASURE = """() => {
       if (tr.connectgaps) badLines.push(tr.name + ': gaps connected');
     }
   }
-  return {scroll, charts: plots.length, minFont, small: small.slice(0, 5), clipped, badLines};
+  // the map panel (a plotly figure, issue #9): every compared province whole in its drawn ranges
+  const maps = [], cut = [];
+  for (const p of plots) {
+    const fl = p._fullLayout;
+    if (!fl || !fl.yaxis || fl.yaxis.scaleanchor !== 'x') continue;
+    maps.push(p);
+    const [x0, x1] = fl.xaxis.range, [y0, y1] = fl.yaxis.range;
+    for (const tr of p.data) {
+      if (tr.fill !== 'toself' || tr.name === 'neighbours') continue;
+      const out = (tr.x || []).some((x, i) => x !== null && (x < x0 || x > x1 || tr.y[i] < y0 || tr.y[i] > y1));
+      if (out) cut.push(tr.name);
+    }
+  }
+  const decks = document.querySelectorAll('[data-testid="stDeckGlJsonChart"]').length;
+  return {scroll, charts: plots.length, minFont, small: small.slice(0, 5), clipped, badLines,
+          maps: maps.length, cut, decks};
 }"""
 
 
@@ -83,6 +99,10 @@ def test_topic_pages_fit_and_read_on_a_projector(browser, app_url, width, height
                     problems.append(f"{where}: clipped titles {m['clipped']}")
                 if m["badLines"]:
                     problems.append(f"{where}: {m['badLines']}")
+                if path == "kinh-te-xa-hoi" and (m["maps"] != 1 or m["decks"]):
+                    problems.append(f"{where}: {m['maps']} plotly map panels, {m['decks']} decks (want 1, 0)")
+                if m["cut"]:
+                    problems.append(f"{where}: provinces cut off the map panel {m['cut']}")
                 if lang == "vi" and width == 1366:
                     screenshot(page, f"topic-{path}-{width}")
         assert page.outside_requests == []
