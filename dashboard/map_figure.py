@@ -74,16 +74,12 @@ def px_per_degree(xr: list[float], yr: list[float], ratio: float, width: int, he
 def thin(labels: list[dict], scale: float, ratio: float, size: int) -> list[dict]:
     """``labels`` (priority order) without those whose box would overlap an earlier one at
     ``scale`` px per degree of longitude (0.55 em per character, as maps.thin_labels)."""
-    kept, boxes = [], []
-    for lab in labels:
+    def box(lab: dict) -> tuple[float, float, float, float]:
         x, y = lab["lon"] * scale, lab["lat"] * scale * ratio
         half_w, half_h = len(lab["text"]) * size * 0.55 / 2 + 3, size * 0.65 + 2
-        box = (x - half_w, y - half_h, x + half_w, y + half_h)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
-            continue
-        boxes.append(box)
-        kept.append(lab)
-    return kept
+        return (x - half_w, y - half_h, x + half_w, y + half_h)
+
+    return maps.keep_apart(labels, box)
 
 
 def zone_hover(rec, lang: str) -> str:

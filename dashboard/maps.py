@@ -31,7 +31,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 import pydeck as pdk
@@ -729,13 +729,23 @@ def thin_labels(labels: list[dict], view: dict, size: int = LABEL_SIZE) -> list[
     one at ``view``'s zoom: the box is estimated from the text length (0.55 em per
     character) and the font size, plus the background padding."""
     scale = TILE_SIZE * 2 ** float(view.get("zoom", 6.0))
-    kept, boxes = [], []
-    for lab in labels:
+
+    def box(lab: dict) -> tuple[float, float, float, float]:
         x = lab["longitude"] / 360 * scale
         y = -_merc_y(lab["latitude"]) / (2 * math.pi) * scale
         half_w = len(str(lab["text"])) * size * 0.55 / 2 + 5
         half_h = size * 0.75 + 3
-        box = (x - half_w, y - half_h, x + half_w, y + half_h)
+        return (x - half_w, y - half_h, x + half_w, y + half_h)
+
+    return keep_apart(labels, box)
+
+
+def keep_apart(labels: list[dict], box_of: Callable[[dict], tuple]) -> list[dict]:
+    """``labels`` in priority order without those whose box (x0, y0, x1, y1 in pixels)
+    overlaps the box of a label kept before it."""
+    kept, boxes = [], []
+    for lab in labels:
+        box = box_of(lab)
         if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
             continue
         boxes.append(box)
