@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
@@ -26,12 +26,8 @@ from . import csvio
 from .csvio import DOT, VI, NumberError
 from .i18n import t
 from .schema import CONFIDENCE, PRECISION, QUALIFIERS, ZONE_KINDS, ZONE_STATUS
+from .store import EDITABLE, NUMBER_COLUMNS, Diff
 
-#: Files staff edit in the app, their key columns and the columns typed as numbers.
-EDITABLE_TABLES: dict[str, dict[str, tuple[str, ...]]] = {
-    "values.csv": {"key": ("province", "indicator", "period", "scope", "district"), "numbers": ("value",)},
-    "industrial_zones.csv": {"key": ("id",), "numbers": ("area_ha", "occupancy_pct", "lat", "lon")},
-}
 #: Upload limits: anything larger or of another kind is refused before it is read.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UPLOAD_TYPES = ("csv", "xlsx")
@@ -39,7 +35,6 @@ MAX_UPLOAD_ROWS = 20000
 
 _AMBIGUOUS = re.compile(r"[+-]?[0-9]{1,3},[0-9]{3}")
 _BREAK = re.compile(r"[\r\n\x00\u2028\u2029]")
-_TRUE = {"yes", "true", "1", "x", "có"}
 
 
 @dataclass(frozen=True)
@@ -59,18 +54,15 @@ class CellProblem:
 
 
 @dataclass
-class Edit:
-    """A change set (rows added, changed, removed) and the problems that stop it."""
+class Edit(Diff):
+    """A change set (rows added, changed, removed: a :class:`dashboard.store.Diff`, saved as
+    it is) and the problems that stop it."""
 
-    file: str
-    added: list[dict[str, str]]
-    changed: list[tuple[dict[str, str], dict[str, str]]]
-    removed: list[dict[str, str]]
-    problems: list[CellProblem]
+    problems: list[CellProblem] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.changed or self.removed)
+        return not self
 
     @property
     def ok(self) -> bool:
@@ -123,7 +115,7 @@ def editor_frame(columns: Iterable[str], rows: Iterable[Mapping[str, str]], file
     """The table staff edit: every cell a string, numbers in the page's style, the index
     the row's position in the file (0 = the first record)."""
     columns = list(columns)
-    numbers = EDITABLE_TABLES.get(file, {}).get("numbers", ())
+    numbers = NUMBER_COLUMNS.get(file, ())
     records = []
     for row in rows:
         rec = {c: str(row.get(c, "") or "") for c in columns}
@@ -154,7 +146,7 @@ def _clean_row(file: str, line: int | None, row: Mapping[str, Any], columns: lis
                problems: list[CellProblem], typed: Iterable[str]) -> dict[str, str]:
     """A row as it will be written: strings, stripped; numbers in ``typed`` converted from
     the page's style; line breaks refused; a figure without a source refused."""
-    numbers = set(EDITABLE_TABLES.get(file, {}).get("numbers", ()))
+    numbers = set(NUMBER_COLUMNS.get(file, ()))
     out: dict[str, str] = {}
     for c in columns:
         v = row.get(c, "")
@@ -210,7 +202,7 @@ def changes_from_delta(file: str, columns: list[str], rows: list[dict[str, str]]
 
 
 def key_of(file: str, row: Mapping[str, str]) -> tuple[str, ...]:
-    return tuple(str(row.get(c, "") or "") for c in EDITABLE_TABLES[file]["key"])
+    return tuple(str(row.get(c, "") or "") for c in EDITABLE[file])
 
 
 def changes_from_upload(file: str, columns: list[str], rows: list[dict[str, str]],
@@ -226,7 +218,7 @@ def changes_from_upload(file: str, columns: list[str], rows: list[dict[str, str]
         clean = _clean_row(file, n, row, columns, lang, problems, typed=())
         key = key_of(file, clean)
         if key in seen:
-            problems.append(CellProblem(file, n, EDITABLE_TABLES[file]["key"][0],
+            problems.append(CellProblem(file, n, EDITABLE[file][0],
                                         t("editor.upload_duplicate", lang, first=seen[key])))
             continue
         seen[key] = n
@@ -268,7 +260,7 @@ def read_upload(name: str, raw: bytes, file: str, columns: list[str], lang: str
     if len(records) > MAX_UPLOAD_ROWS:
         problems.append(CellProblem(shown, None, "-", t("editor.upload_rows", lang, n=MAX_UPLOAD_ROWS)))
         records = records[:MAX_UPLOAD_ROWS]
-    numbers = EDITABLE_TABLES.get(file, {}).get("numbers", ())
+    numbers = NUMBER_COLUMNS.get(file, ())
     out = []
     for n, rec in enumerate(records, start=2):
         row = {c: str(rec.get(c, "") or "").strip() for c in columns}

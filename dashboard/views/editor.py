@@ -104,7 +104,7 @@ def _save(ctx, folder, editor, edit: Edit, base_version: str, note: str = "") ->
         return False
     cfg = ctx.cfg
     try:
-        result = store.save(folder, edit.file, store.Diff(edit.file, edit.added, edit.changed, edit.removed),
+        result = store.save(folder, edit.file, edit,
                             base_version=base_version, editor=editor.id,
                             allowed=lambda: auth.can_write(cfg), note=note)
     except store.Refused as err:
@@ -275,7 +275,7 @@ def _upload(ctx, folder, editor) -> None:
     rows, problems = edit_form.read_upload(up.name, up.getvalue(), file, snap.columns, lang)
     edit = edit_form.changes_from_upload(file, snap.columns, snap.rows, rows, mode, lang, problems)
     st.markdown(t("editor.preview", lang, added=len(edit.added), changed=len(edit.changed), removed=len(edit.removed)))
-    _diff_tables(store.Diff(file, edit.added, edit.changed, edit.removed), lang, key="upload")
+    _diff_tables(edit, lang, key="upload")
     if edit.problems:
         _problems(edit.problems, lang)
         return
