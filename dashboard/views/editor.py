@@ -220,7 +220,7 @@ def _base(folder, file: str) -> Any:
 def _grid(ctx, folder, editor, file: str) -> None:
     ds, lang = ctx.ds, ctx.lang
     snap = _base(folder, file)
-    current = store.read(folder, file).version
+    current = store.version_of(folder, file)
     if current != snap.version:
         st.info(t("editor.changed_meanwhile", lang, file=file))
     cols = st.columns([3, 1], vertical_alignment="bottom")
