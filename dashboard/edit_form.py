@@ -25,7 +25,7 @@ from babel.numbers import format_decimal
 from . import csvio
 from .csvio import DOT, VI, NumberError
 from .i18n import t
-from .schema import CONFIDENCE, PRECISION, QUALIFIERS, ZONE_KINDS, ZONE_STATUS
+from .schema import CONFIDENCE, PRECISION, QUALIFIERS, ZONE_KINDS, ZONE_STATUS, ValueRow, ZoneRow
 from .store import EDITABLE, NUMBER_COLUMNS, Diff
 
 #: Upload limits: anything larger or of another kind is refused before it is read.
@@ -275,8 +275,9 @@ def read_upload(name: str, raw: bytes, file: str, columns: list[str], lang: str
 
 
 def _required(file: str) -> tuple[str, ...]:
-    return {"values.csv": ("province", "indicator", "period", "value", "source"),
-            "industrial_zones.csv": ("id", "province", "name", "kind", "status", "source")}.get(file, ())
+    """The columns an upload must have: the record model's required fields."""
+    model = {"values.csv": ValueRow, "industrial_zones.csv": ZoneRow}.get(file)
+    return tuple(n for n, f in model.model_fields.items() if f.is_required()) if model else ()
 
 
 def _read_xlsx(raw: bytes, shown: str, lang: str) -> tuple[list[str], list[dict[str, str]], list[CellProblem]]:
