@@ -5,11 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..components import page_header
+from .. import export
+from ..components import TOPIC_CSS, page_header, plain_table_html, section_tabs
+from ..fmt import number
 from ..i18n import pick, t
 from ..present import escape_md, md, producer_text, safe_url
 from ..schema import UNKNOWN
 from ..session import context
+from ..state import DATA_SECTIONS
+
+
+#: Problems listed on the page (all of them in the CSV download).
+PROBLEM_ROWS = 200
 
 
 def _licence_name(source, lang: str) -> str:
@@ -32,7 +39,8 @@ def _date(text: str, lang: str) -> str:
 
 
 def data_health_page() -> None:
-    """Dữ liệu & nguồn: problems found in data/, sources, indicators, licences."""
+    """Dữ liệu & nguồn: problems found in data/, sources, indicators, licences — one tab
+    each, bound to the link (``section``); only the open tab is computed and drawn."""
     ctx = context()
     ds, lang = ctx.ds, ctx.lang
     page_header(ctx, "data_health", "intro.data_health")
@@ -44,29 +52,42 @@ def data_health_page() -> None:
     if meta is not None:
         st.caption(md("footer.dataset", lang, title=pick(meta.title, lang), version=meta.version,
                       updated=meta.updated.isoformat()))
-    if ds.problems:
-        st.subheader(t("health.problems", lang))
-        st.caption(t("health.problems_hint", lang))
-        from ..data import ordered
+    labels = [t("health.checks", lang), t("health.sources", lang), t("health.indicators", lang),
+              t("health.licences", lang)]
+    current = ctx.view.section if ctx.view.section in DATA_SECTIONS else DATA_SECTIONS[0]
+    tabs = section_tabs(ctx, "data-sections", list(zip(DATA_SECTIONS, labels)), current)
+    draw = {"kiem-tra": _checks, "nguon": _sources, "chi-tieu": _indicators, "giay-phep": _licences}[current]
+    with tabs[DATA_SECTIONS.index(current)]:
+        draw(ds, lang)
 
-        # The root causes first, in full; errors that only follow from them in one line.
-        for p in (p for p in ds.problems if p.is_root):
-            st.markdown(f"**{escape_md(ds.relative(p.location()))}** — {escape_md(p.message(lang))}")
-        follow = [p for p in ds.problems if p.follow_on]
-        if follow:
-            files = ", ".join(dict.fromkeys(ds.relative(p.file) for p in follow))
-            st.caption(md("validation.follow_ons", lang, n=len(follow), files=files))
-        rest = [p for p in ordered(ds.problems) if not p.is_root and not p.follow_on]
-        if rest:
-            table = pd.DataFrame([{
-                t("health.col.severity", lang): t(f"health.{p.severity}", lang),
-                t("health.col.location", lang): ds.relative(p.location()),
-                t("health.col.message", lang): p.message(lang),
-            } for p in rest])
-            st.dataframe(table, hide_index=True, width="stretch")
-    else:
+
+def _checks(ds, lang: str) -> None:
+    if not ds.problems:
         st.success(t("health.clean", lang), icon=":material/check_circle:")
-    st.subheader(t("health.sources", lang))
+        return
+    st.caption(t("health.problems_hint", lang))
+    from ..data import ordered
+
+    # The root causes first, in full; errors that only follow from them in one line.
+    for p in (p for p in ds.problems if p.is_root):
+        st.markdown(f"**{escape_md(ds.relative(p.location()))}** — {escape_md(p.message(lang))}")
+    follow = [p for p in ds.problems if p.follow_on]
+    if follow:
+        files = ", ".join(dict.fromkeys(ds.relative(p.file) for p in follow))
+        st.caption(md("validation.follow_ons", lang, n=len(follow), files=files))
+    rest = [p for p in ordered(ds.problems) if not p.is_root and not p.follow_on]
+    if rest:
+        columns = [t("health.col.severity", lang), t("health.col.location", lang), t("health.col.message", lang)]
+        rows = [[t(f"health.{p.severity}", lang), ds.relative(p.location()), p.message(lang)] for p in rest]
+        st.html(TOPIC_CSS + plain_table_html(columns, rows[:PROBLEM_ROWS], "health-problems"))
+        if len(rows) > PROBLEM_ROWS:  # the whole list as a file: a page of thousands of rows helps nobody
+            st.caption(t("health.more_problems", lang, n=number(len(rows) - PROBLEM_ROWS, lang, 0)))
+            st.download_button(t("export.csv", lang), key="health-problems-csv", file_name="van-de-du-lieu.csv",
+                               mime="text/csv", icon=":material/download:",
+                               data=lambda: export.to_csv_bytes(pd.DataFrame(rows, columns=columns)))
+
+
+def _sources(ds, lang: str) -> None:
     st.caption(t("health.provenance_hint", lang))
     src = pd.DataFrame([{
         "id": s.id, t("export.col.source", lang): s.title, t("export.col.source_producer", lang): producer_text(s, lang),
@@ -84,12 +105,16 @@ def data_health_page() -> None:
         t("export.col.source_url", lang): st.column_config.LinkColumn(),
         "licence_url": st.column_config.LinkColumn(t("health.col.licence", lang) + " ↗"),
     })
-    st.subheader(t("health.indicators", lang))
+
+
+def _indicators(ds, lang: str) -> None:
     inds = pd.DataFrame([{
         "id": i.id, t("health.col.title", lang): pick(i.title, lang), t("export.col.unit", lang): pick(i.unit, lang),
         t("health.col.topic", lang): t(f"topic.{i.topic}", lang), t("health.col.concept", lang): i.concept,
         t("health.col.description", lang): pick(i.description, lang),
     } for i in ds.indicators.values()])
     st.dataframe(inds, hide_index=True, width="stretch")
-    st.subheader(t("health.licences", lang))
+
+
+def _licences(ds, lang: str) -> None:
     st.markdown(t("health.licence_text", lang))
