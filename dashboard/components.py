@@ -28,7 +28,7 @@ from .present import (
     sources_line,
     value_text,
 )
-from .session import Context, bound
+from .session import Context, bound, update_view
 
 
 def page_header(ctx: Context, page_id: str, intro_key: str | None = None) -> None:
@@ -133,11 +133,55 @@ def mode_control(ctx: Context) -> str:
     return st.session_state["_view"].mode
 
 
+_PLAIN_TABLE = """<div class="tp-wrap"><table class="tp-table" data-testid="{{ testid }}">
+<thead><tr>{% for c in columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody>
+</table></div>"""
+
+
+def plain_table_html(columns: list[str], rows: list[list[str]], testid: str) -> str:
+    """A table of text as HTML (auto-escaped: text from data/ is never markup), in the
+    topic tables' style: drawn at once, readable on a projector and by browser tests."""
+    import jinja2
+
+    return jinja2.Environment(autoescape=True).from_string(_PLAIN_TABLE).render(
+        columns=columns, rows=rows, testid=testid)
+
+
+def _on_section(key: str, labels: dict) -> None:
+    section = labels.get(st.session_state.get(key))
+    if section is not None:
+        update_view(section=section)
+
+
+def section_tabs(ctx: Context, key: str, sections: list[tuple[str, str]], current: str):
+    """A row of tabs (``(id, label)`` each) bound to the view's ``section``: the URL
+    reopens the tab. Only the open tab's content should be drawn (Streamlit's lazy tabs:
+    with ``on_change`` the others stay empty until chosen); returns the tab containers.
+
+    NOTE: the label follows the language; whenever it changes, the widget's value is
+    written again (see :func:`dashboard.session.bound`).
+    """
+    labels = {label: sid for sid, label in sections}
+    label = next(lab for sid, lab in sections if sid == current)
+    if st.session_state.get(key) != label:
+        st.session_state[key] = label
+    return st.tabs(list(labels), key=key, on_change=_on_section, args=(key, labels))
+
+
 def figures_table(ctx: Context, rows: pd.DataFrame, key: str, title_key: str = "table.all_figures") -> None:
-    """The accessible table of figures, with CSV and XLSX downloads of exactly these rows."""
+    """The accessible table of figures, with CSV and XLSX downloads of exactly these rows.
+
+    In an expander, closed by default, whose content is computed and sent only once it is
+    opened (the table and the downloads cost a page's first view time: issue #9).
+    """
     lang = ctx.lang
+    box = st.expander(t(title_key, lang, n=len(rows)), icon=":material/table:", key=f"table-open-{key}",
+                      on_change="rerun")
+    if not box.open:
+        return
     table = export.figures_frame(ctx.ds, rows, lang)
-    with st.expander(t(title_key, lang, n=len(table)), icon=":material/table:"):
+    with box:
         st.dataframe(table, hide_index=True, width="stretch")
         c1, c2 = st.columns(2)
         c1.download_button(t("export.csv", lang), data=lambda: export.to_csv_bytes(table),

@@ -75,10 +75,61 @@ class Composition(_Model):
     parts: list[str]
 
 
+#: The id of the section that collects a topic page's concepts no section names.
+OTHER_SECTION = "khac"
+
+
+class Section(_Model):
+    """One tab of a topic page: the concepts it shows (``concepts``, and every concept of
+    ``topics``), with the industrial parks map panel or the national context panel.
+
+    Only the open tab is computed and sent (issue #9: a page draws a few charts at a
+    time); a link names it (``section``).
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    title: Text
+    concepts: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    map_panel: bool = False
+    context_panel: bool = False
+
+    @model_validator(mode="after")
+    def _shows_something(self) -> "Section":
+        if self.id == OTHER_SECTION:
+            raise ValueError(f"section id {OTHER_SECTION!r} is reserved (concepts no section names)")
+        if not (self.concepts or self.topics or self.map_panel or self.context_panel):
+            raise ValueError(f"section {self.id!r} shows nothing: give `concepts`, `topics`, "
+                             "`map_panel: true` or `context_panel: true`")
+        return self
+
+
 class TopicPage(_Model):
+    """A topic page: the figures of ``topics``. With ``sections`` the page is a row of
+    tabs; without, one page (``map_panel`` and ``context_panel`` then apply to it)."""
+
     topics: list[str]
     compositions: list[Composition] = Field(default_factory=list)
     map_panel: bool = False
+    context_panel: bool = False
+    sections: list[Section] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sections(self) -> "TopicPage":
+        ids = [s.id for s in self.sections]
+        if len(set(ids)) != len(ids):
+            raise ValueError("sections: each id once")
+        if self.sections and (self.map_panel or self.context_panel):
+            raise ValueError("with `sections`, set `map_panel`/`context_panel` on the section that shows it")
+        for s in self.sections:
+            foreign = [t for t in s.topics if t not in self.topics]
+            if foreign:
+                raise ValueError(f"section {s.id!r}: topics {foreign} are not among the page's topics {self.topics}")
+        claimed = [c for s in self.sections for c in s.concepts]
+        twice = sorted({c for c in claimed if claimed.count(c) > 1})
+        if twice:
+            raise ValueError(f"sections: concepts {twice} are named by more than one section")
+        return self
 
 
 class Snapshot(_Model):
@@ -190,6 +241,9 @@ class Config(_Model):
         if len(set(ids)) != len(ids):
             raise ValueError("snapshots: each id once")
         pages = {p.id for p in self.pages}
+        section_ids = [s.id for page in self.topic_pages.values() for s in page.sections]
+        if len(set(section_ids)) != len(section_ids):
+            raise ValueError("topic_pages: each section id once across all pages (a link names one)")
         for row in self.scorecard.rows:
             if row.page not in pages:
                 raise ValueError(f"scorecard row {row.concept!r}: unknown page {row.page!r}")

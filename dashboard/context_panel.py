@@ -75,89 +75,99 @@ def _change_line(ds, st_: C.Standing, ch: C.Change | None, since: int, lang: str
               ranks=_ranks_text(ch, lang))
 
 
-def context_panel(ctx: Context, key: str = "context") -> None:
-    """The national-context panel (an expander, closed by default: the page keeps its
-    height) for the compared provinces of ``ctx``."""
+def context_panel(ctx: Context, key: str = "context", expander: bool = True) -> None:
+    """The national-context panel for the compared provinces of ``ctx``: in an expander,
+    closed by default (the page keeps its height; its content is computed and sent only
+    once opened), or, with ``expander=False``, drawn in place (a topic page's tab)."""
+    if not expander:  # the tab's label is its heading
+        _context_body(ctx, key)
+        return
+    box = st.expander(t("context.title", ctx.lang), expanded=False, key=f"{key}-open", on_change="rerun")
+    if box.open:
+        with box:
+            _context_body(ctx, key)
+
+
+def _context_body(ctx: Context, key: str) -> None:
     ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
     provinces = tuple(ctx.view.provinces)
     term_start = int(cfg.context.term_start)
     indices = [i for i in C.INDICES if i in ds.indicators and memo(C.national_years, ds, i)]
-    with st.expander(t("context.title", lang), expanded=False):
-        if not indices:
-            st.info(t("context.no_data", lang))
-            return
-        st.caption(t("context.intro", lang))
-        c1, c2, c3 = st.columns([2, 1, 2])
-        with c1:
-            indicator = st.radio(t("context.index", lang), indices, horizontal=True, key=f"{key}-index",
-                                 format_func=lambda i: t(f"context.index_{i}", lang))
-        years = memo(C.national_years, ds, indicator)
-        with c2:
-            year = st.selectbox(t("context.year", lang), years, index=0, key=f"{key}-year-{indicator}",
-                                format_func=str)
-        rule = ctx.view.peers or C.DEFAULT_PEERS
-        with c3:
-            bound(st.radio, f"{key}-peers", "peers", rule, label=t("context.peers", lang),
-                  options=list(C.PEER_RULES), horizontal=True,
-                  format_func=lambda r: t(f"context.peers_{r}", lang))
-        year = int(year)
-        data = memo(_build, ds, indicator, year, provinces, term_start)
-        reference = getattr(ctx.view, "reference", None) or (provinces[0] if provinces else None)
-        index_name = t(f"context.index_{indicator}", lang)
+    if not indices:
+        st.info(t("context.no_data", lang))
+        return
+    st.caption(t("context.intro", lang))
+    c1, c2, c3 = st.columns([2, 1, 2])
+    with c1:
+        indicator = st.radio(t("context.index", lang), indices, horizontal=True, key=f"{key}-index",
+                             format_func=lambda i: t(f"context.index_{i}", lang))
+    years = memo(C.national_years, ds, indicator)
+    with c2:
+        year = st.selectbox(t("context.year", lang), years, index=0, key=f"{key}-year-{indicator}",
+                            format_func=str)
+    rule = ctx.view.peers or C.DEFAULT_PEERS
+    with c3:
+        bound(st.radio, f"{key}-peers", "peers", rule, label=t("context.peers", lang),
+              options=list(C.PEER_RULES), horizontal=True,
+              format_func=lambda r: t(f"context.peers_{r}", lang))
+    year = int(year)
+    data = memo(_build, ds, indicator, year, provinces, term_start)
+    reference = getattr(ctx.view, "reference", None) or (provinces[0] if provinces else None)
+    index_name = t(f"context.index_{indicator}", lang)
 
-        # the rank line: "Thái Nguyên: 12/63 · Hải Dương: 47/63 (2019)"
-        items = [md("context.rank_item_computed" if s.rank.computed else "context.rank_item", lang,
-                    province=ds.province_name(s.province, lang), rank=s.rank.rank, of=s.rank.of)
-                 for s in data.standings if s.rank is not None]
-        computed = any(s.rank is not None and s.rank.computed for s in data.standings)
-        if items:
-            line = md_join(" · ", items)
-            heading = escape_md(t("context.rank_heading", lang, index=index_name))
-            if computed:  # a computed rank is never a headline: a plain caption, marked
-                st.caption(Md(f"{heading} — {line} {md('context.rank_year', lang, year=year)}"))
-            else:
-                st.markdown(Md(f"**{heading}** — {line} {md('context.rank_year', lang, year=year)}"))
-        if computed:
-            of = next(s.rank.of for s in data.standings if s.rank is not None and s.rank.computed)
-            st.caption(t("context.rank_computed_note", lang, index=index_name, of=of))
-        if data.missing:
-            st.caption(md("context.no_value", lang, index=index_name, year=year,
-                          provinces=", ".join(ds.province_name(p, lang) for p in data.missing)))
+    # the rank line: "Thái Nguyên: 12/63 · Hải Dương: 47/63 (2019)"
+    items = [md("context.rank_item_computed" if s.rank.computed else "context.rank_item", lang,
+                province=ds.province_name(s.province, lang), rank=s.rank.rank, of=s.rank.of)
+             for s in data.standings if s.rank is not None]
+    computed = any(s.rank is not None and s.rank.computed for s in data.standings)
+    if items:
+        line = md_join(" · ", items)
+        heading = escape_md(t("context.rank_heading", lang, index=index_name))
+        if computed:  # a computed rank is never a headline: a plain caption, marked
+            st.caption(Md(f"{heading} — {line} {md('context.rank_year', lang, year=year)}"))
+        else:
+            st.markdown(Md(f"**{heading}** — {line} {md('context.rank_year', lang, year=year)}"))
+    if computed:
+        of = next(s.rank.of for s in data.standings if s.rank is not None and s.rank.computed)
+        st.caption(t("context.rank_computed_note", lang, index=index_name, of=of))
+    if data.missing:
+        st.caption(md("context.no_value", lang, index=index_name, year=year,
+                      provinces=", ".join(ds.province_name(p, lang) for p in data.missing)))
 
-        fig = memo(_strip, ds, indicator, year, provinces, reference or "", term_start, lang)
-        if fig is not None:
-            st.plotly_chart(fig, config=chart_config(f"{indicator}-{year}-context"), key=f"{key}-strip")
+    fig = memo(_strip, ds, indicator, year, provinces, reference or "", term_start, lang)
+    if fig is not None:
+        st.plotly_chart(fig, config=chart_config(f"{indicator}-{year}-context"), key=f"{key}-strip")
 
-        # changes since the previous year and the start of the term (computed)
-        left, right = st.columns(2)
-        with left:
-            st.markdown(f"**{escape_md(t('context.previous_heading', lang))}**")
-            st.markdown(md_join("  \n", [_change_line(ds, s, s.previous, year - 1, lang) for s in data.standings]))
-        with right:
-            st.markdown(f"**{escape_md(t('context.term_heading', lang, term=term_start))}**")
-            if term_start >= year:
-                st.caption(t("context.term_after", lang, term=term_start, year=year))
-            else:
-                st.markdown(md_join("  \n", [_change_line(ds, s, s.term, term_start, lang)
-                                             for s in data.standings]))
+    # changes since the previous year and the start of the term (computed)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{escape_md(t('context.previous_heading', lang))}**")
+        st.markdown(md_join("  \n", [_change_line(ds, s, s.previous, year - 1, lang) for s in data.standings]))
+    with right:
+        st.markdown(f"**{escape_md(t('context.term_heading', lang, term=term_start))}**")
+        if term_start >= year:
+            st.caption(t("context.term_after", lang, term=term_start, year=year))
+        else:
+            st.markdown(md_join("  \n", [_change_line(ds, s, s.term, term_start, lang)
+                                         for s in data.standings]))
 
-        # the peer group of the reference province
-        if reference and reference in data.values.index:
-            peers = memo(_peers, ds, indicator, year, reference, rule)
-            st.markdown(md("context.peers_heading", lang, province=ds.province_name(reference, lang),
-                           rule=t(f"context.peers_{rule}", lang)))
-            table = pd.DataFrame({
-                t("context.col_province", lang): [ds.province_name(p, lang) + (" ◀" if p == reference else "")
-                                                  for p in peers["province"]],
-                t("context.col_score", lang): [fmt.number(v, lang) for v in peers["value_text"]],
-                t("context.col_rank", lang): [f"{r}/{o}" + ("*" if c else "") if r is not None else ""
-                                              for r, o, c in zip(peers["rank"], peers["of"], peers["computed"])],
-            })
-            st.dataframe(table, hide_index=True, width="stretch", key=f"{key}-peers-table")
+    # the peer group of the reference province
+    if reference and reference in data.values.index:
+        peers = memo(_peers, ds, indicator, year, reference, rule)
+        st.markdown(md("context.peers_heading", lang, province=ds.province_name(reference, lang),
+                       rule=t(f"context.peers_{rule}", lang)))
+        table = pd.DataFrame({
+            t("context.col_province", lang): [ds.province_name(p, lang) + (" ◀" if p == reference else "")
+                                              for p in peers["province"]],
+            t("context.col_score", lang): [fmt.number(v, lang) for v in peers["value_text"]],
+            t("context.col_rank", lang): [f"{r}/{o}" + ("*" if c else "") if r is not None else ""
+                                          for r, o, c in zip(peers["rank"], peers["of"], peers["computed"])],
+        })
+        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}-peers-table")
 
-        fig = memo(_profile, ds, indicator, year, provinces, lang)
-        if fig is not None:
-            st.plotly_chart(fig, config=chart_config(f"{indicator}-{year}-components"), key=f"{key}-profile")
-        sources = sorted(set(data.values["source"]))
-        st.caption(t("context.computed_note", lang))
-        st.caption(md("figure.sources", lang, sources=short_sources(ds, sources, lang, limit=2, label=False)))
+    fig = memo(_profile, ds, indicator, year, provinces, lang)
+    if fig is not None:
+        st.plotly_chart(fig, config=chart_config(f"{indicator}-{year}-components"), key=f"{key}-profile")
+    sources = sorted(set(data.values["source"]))
+    st.caption(t("context.computed_note", lang))
+    st.caption(md("figure.sources", lang, sources=short_sources(ds, sources, lang, limit=2, label=False)))

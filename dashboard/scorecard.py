@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
 from . import fmt, snapshots
 from .compare import comparability, difference
 from .i18n import pick, t
+from .topic_plan import section_of
 from .present import (
     comparability_text,
     flags,
@@ -107,6 +109,14 @@ class Scorecard:
     labels: dict[str, str]
     since_title: str | None = None
 
+
+
+def _query_with_section(query: str, section: str | None) -> str:
+    """``?query`` with the topic page's tab that shows the row (``section``), if any."""
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "section"]
+    if section:
+        pairs.append(("section", section))
+    return f"?{urlencode(pairs)}" if pairs else ""
 
 def colour(cfg, pid: str, index: int) -> str:
     value = cfg.colour(pid, index)
@@ -340,7 +350,8 @@ def build(ds, cfg, provinces: Sequence[str], lang: str, *, query: str = "",
             then = snapshots.pair(since_ds, entry.concept, provinces).rows.get(ref)
             since, since_computed = since_text(ds, comp.rows.get(ref), then, lang)
         page = pages.get(entry.page)
-        href = f"./{page.url_path}" + (f"?{query}" if query else "") if page else ""
+        href = f"./{page.url_path}" + _query_with_section(query, section_of(
+            ds, cfg.topic_pages.get(entry.page), entry.concept)) if page else ""
         rows.append(Row(entry.concept, title, subtitle, href, cells, comparisons,
                         _spark(ds, cfg, entry.concept, ref, comp.rows.get(ref), lang) if ref else None,
                         since, since_computed))

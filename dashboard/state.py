@@ -23,7 +23,7 @@ from .compare import ABSOLUTE, MODES
 from .fmt import number
 from .i18n import DEFAULT_LANG, LANGS, t
 
-PARAMS = ("lang", "provinces", "ref", "indicator", "period", "mode", "vintage", "focus", "measure", "slide", "year", "peers", "asof", "data")
+PARAMS = ("lang", "provinces", "ref", "indicator", "period", "mode", "vintage", "focus", "measure", "slide", "year", "peers", "asof", "section", "data")
 VINTAGES = ("2024", "2025")
 SELECTABLE_VINTAGE = "2024"  # the provinces that can be compared (the sidebar's options)
 
@@ -70,6 +70,7 @@ class View:
     peers: str | None = None  # the peer rule of the national context: "region" (default) or "nearest"
     slide: int = 1
     asof: str = LATEST  # "latest" or the id of a snapshot (config.yaml, snapshots)
+    section: str | None = None  # the open tab of a topic page (config.yaml, topic_pages … sections)
     ref: str | None = None  # the reference province of differences (None: the first province)
     data: str | None = None  # the data version the view was seen with (a shared link says when figures changed since)
     notices: list[Notice] = field(default_factory=list)
@@ -216,9 +217,22 @@ def snapshot_ids() -> tuple[str, ...]:
     return tuple(s.id for s in get_config().snapshots)
 
 
+#: The tabs of the page "Dữ liệu & nguồn": data checks, sources, indicators, licences.
+DATA_SECTIONS = ("kiem-tra", "nguon", "chi-tieu", "giay-phep")
+
+
+def section_ids() -> tuple[str, ...]:
+    """Every topic-page section id of ``config.yaml``, the automatic "Khác" and the data
+    page's tabs (the values ``section`` accepts; ids are unique across pages)."""
+    from .config import OTHER_SECTION, get_config
+
+    return (*(s.id for page in get_config().topic_pages.values() for s in page.sections), OTHER_SECTION,
+            *DATA_SECTIONS)
+
+
 def parse_view(params: Mapping[str, object], ds, default_provinces: Sequence[str],
                default_lang: str = DEFAULT_LANG, max_provinces: int = DEFAULT_MAX_PROVINCES,
-               snapshots: Sequence[str] | None = None) -> View:
+               snapshots: Sequence[str] | None = None, sections: Sequence[str] | None = None) -> View:
     """Read a view from query parameters (``{name: value or [values]}``); never raises.
 
     ``provinces`` accepts ``a,b`` and repeated parameters; only selectable provinces
@@ -273,6 +287,8 @@ def parse_view(params: Mapping[str, object], ds, default_provinces: Sequence[str
     view.peers = _guarded(params, "peers", notices, _one("peers", lambda v: v if v in ("region", "nearest") else None))
     known = {LATEST, *(snapshot_ids() if snapshots is None else snapshots)}
     view.asof = _guarded(params, "asof", notices, _one("asof", lambda v: v if v in known else None)) or view.asof
+    known_sections = set(section_ids() if sections is None else sections)
+    view.section = _guarded(params, "section", notices, _one("section", lambda v: v if v in known_sections else None))
     view.data = _guarded(params, "data", notices, _one("data", lambda v: v if _DATA_VERSION.fullmatch(v) else None))
 
     view.notices = notices
@@ -319,6 +335,8 @@ def view_params(view: View) -> dict[str, str]:
         out["year"] = view.year
     if view.peers:
         out["peers"] = view.peers
+    if view.section:
+        out["section"] = view.section
     if view.data:
         out["data"] = view.data
     if len(view.provinces) > 2 and view.reference:  # only meaningful with more than two

@@ -19,6 +19,7 @@ charts of the oldest sets give way first; their figures go to the tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Collection
 
 import pandas as pd
 
@@ -66,11 +67,18 @@ class Plan:
 
 
 def plan_topic(ds, topics: list[str], provinces: list[str], compositions=(),
-               max_charts: int = MAX_CHARTS) -> Plan:
+               max_charts: int = MAX_CHARTS, concepts: Collection[str] | None = None) -> Plan:
+    """The elements of a topic page (or of one of its sections: only ``concepts``)."""
     provinces = list(provinces)
     rows = ds.rows(provinces=provinces)
     rows = rows[rows["topic"].isin(topics)]
     indicators = [i for i in ds.indicators.values() if i.topic in topics]
+    if concepts is not None:  # a section: its concepts, in its order
+        wanted = {c: n for n, c in enumerate(dict.fromkeys(concepts))}
+        rows = rows[rows["concept"].isin(list(wanted))]
+        indicators = sorted((i for i in indicators if i.concept in wanted), key=lambda i: wanted[i.concept])
+        compositions = [c for c in compositions if c.total in ds.indicators
+                        and ds.indicators[c.total].concept in wanted]
     concepts = list(dict.fromkeys(i.concept for i in indicators))
     used: set = set()
     found: list[Chart] = []
@@ -151,3 +159,75 @@ def plan_topic(ds, topics: list[str], provinces: list[str], compositions=(),
     single_df = pd.concat(single) if single else rows.iloc[0:0]
     holders_all = set(rows["province"])
     return Plan(keep, side, single_df, [p for p in provinces if p not in holders_all])
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """One tab of a topic page, resolved against the data: the concepts it shows."""
+
+    id: str
+    title: dict                    # {"vi": ..., "en": ...}
+    concepts: tuple[str, ...]
+    map_panel: bool = False
+    context_panel: bool = False
+
+    def label(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("vi") or self.id
+
+
+#: The tab of the concepts that no section names (config.yaml: a new indicator is never lost).
+OTHER_TITLE = {"vi": "Khác", "en": "Other"}
+
+
+def page_sections(ds, spec, provinces: list[str]) -> list[PageSection]:
+    """The tabs of a topic page for ``provinces``, in the configured order: each section
+    with the page's concepts it names (its ``concepts`` and every concept of its
+    ``topics``), then "Khác" with the concepts of the page's topics that no section names.
+
+    A section is left out when the compared provinces have no figure in it and it has no
+    panel; "Khác" only exists when it holds a figure. A page without ``sections`` is one
+    section of all its concepts (id ``""``).
+    """
+    from .config import OTHER_SECTION
+
+    page_concepts = list(dict.fromkeys(i.concept for i in ds.indicators.values() if i.topic in spec.topics))
+    rows = ds.rows(provinces=list(provinces))
+    with_figures = set(rows.loc[rows["topic"].isin(spec.topics), "concept"])
+    if not spec.sections:
+        return [PageSection("", {}, tuple(page_concepts), spec.map_panel, spec.context_panel)]
+    out: list[PageSection] = []
+    claimed: set[str] = set()
+    for sec in spec.sections:
+        by_topic = [i.concept for i in ds.indicators.values() if i.topic in sec.topics]
+        concepts = tuple(c for c in dict.fromkeys([*sec.concepts, *by_topic]) if c in page_concepts)
+        claimed |= set(concepts)
+        if any(c in with_figures for c in concepts) or sec.map_panel or sec.context_panel:
+            out.append(PageSection(sec.id, sec.title.model_dump(), concepts, sec.map_panel, sec.context_panel))
+    rest = tuple(c for c in page_concepts if c not in claimed)
+    if any(c in with_figures for c in rest):
+        out.append(PageSection(OTHER_SECTION, dict(OTHER_TITLE), rest))
+    return out
+
+
+def open_section(sections: list[PageSection], wanted: str | None) -> PageSection | None:
+    """The section a view opens: ``wanted`` when the page has it, else the first."""
+    return next((s for s in sections if s.id == wanted), sections[0] if sections else None)
+
+
+def section_of(ds, spec, concept: str) -> str | None:
+    """The id of the section of topic page ``spec`` that shows ``concept`` (by the
+    configuration, whatever the figures): a link from the scorecard opens that tab."""
+    from .config import OTHER_SECTION
+
+    if spec is None or not spec.sections:
+        return None
+    topics = {i.topic for i in ds.indicators.values() if i.concept == concept}
+    if not topics & set(spec.topics):
+        return None
+    for sec in spec.sections:
+        if concept in sec.concepts or topics & set(sec.topics):
+            return sec.id
+    return OTHER_SECTION

@@ -1,5 +1,9 @@
 """config.yaml: pages exist and are named after their URL paths; concepts exist; docs cover keys."""
 
+import re
+
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -19,6 +23,59 @@ def test_configured_concepts_and_indicators_exist(cfg, ds):
     for spec in cfg.topic_pages.values():
         for comp in spec.compositions:
             assert comp.total in ds.indicators and set(comp.parts) <= set(ds.indicators)
+
+
+def test_scorecard_rows_link_to_a_page_that_shows_them(cfg, ds):
+    for row in cfg.scorecard.rows:
+        topics = {i.topic for i in ds.indicators.values() if i.concept == row.concept}
+        assert topics & set(cfg.topic_pages[row.page].topics), (row.concept, row.page)
+
+
+def test_section_concepts_exist_on_their_page(cfg, ds):
+    for spec in cfg.topic_pages.values():
+        page_concepts = {i.concept for i in ds.indicators.values() if i.topic in spec.topics}
+        for sec in spec.sections:
+            assert set(sec.concepts) <= page_concepts, (sec.id, set(sec.concepts) - page_concepts)
+
+
+def _page(**changes):
+    base = {"topics": ["economy", "industry"], "sections": [
+        {"id": "a", "title": {"vi": "A", "en": "A"}, "concepts": ["grdp"]},
+        {"id": "b", "title": {"vi": "B", "en": "B"}, "topics": ["industry"], "map_panel": True}]}
+    base.update(changes)
+    return base
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"map_panel": True}, "set `map_panel`/`context_panel` on the section"),
+    ({"sections": [{"id": "a", "title": {"vi": "A", "en": "A"}, "concepts": ["x"]},
+                   {"id": "a", "title": {"vi": "B", "en": "B"}, "concepts": ["y"]}]}, "each id once"),
+    ({"sections": [{"id": "a", "title": {"vi": "A", "en": "A"}, "concepts": ["x"]},
+                   {"id": "b", "title": {"vi": "B", "en": "B"}, "concepts": ["x"]}]}, "more than one section"),
+    ({"sections": [{"id": "a", "title": {"vi": "A", "en": "A"}, "topics": ["digital"]}]}, "not among the page's topics"),
+    ({"sections": [{"id": "a", "title": {"vi": "A", "en": "A"}}]}, "shows nothing"),
+    ({"sections": [{"id": "khac", "title": {"vi": "A", "en": "A"}, "concepts": ["x"]}]}, "reserved"),
+    ({"sections": [{"id": "Tab 1", "title": {"vi": "A", "en": "A"}, "concepts": ["x"]}]}, "pattern"),
+])
+def test_a_wrong_section_is_refused_naming_the_fix(changes, message):
+    from pydantic import ValidationError
+
+    from dashboard.config import TopicPage
+
+    TopicPage.model_validate(_page())
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        TopicPage.model_validate(_page(**changes))
+
+
+def test_a_section_id_names_one_tab_across_pages(cfg):
+    from pydantic import ValidationError
+
+    from dashboard.config import Config
+
+    data = cfg.model_dump()
+    data["topic_pages"]["digital"]["sections"][0]["id"] = data["topic_pages"]["economy"]["sections"][0]["id"]
+    with pytest.raises(ValidationError, match="each section id once across all pages"):
+        Config.model_validate(data)
 
 
 def test_every_province_with_data_has_a_colour(cfg, ds):

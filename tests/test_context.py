@@ -132,9 +132,9 @@ def _panel_charts(at) -> list[dict]:
 
 @pytest.mark.parametrize("provinces", [None, FOUR])
 def test_digital_page_shows_the_context_panel(ds, provinces):
-    at = run_page("pages/chuyen_doi_so.py", **({"provinces": provinces} if provinces else {}))
+    at = run_page("pages/chuyen_doi_so.py", section="trong-ca-nuoc", **({"provinces": provinces} if provinces else {}))
     assert not at.exception, [e.value for e in at.exception]
-    assert "Trong bối cảnh cả nước" in [e.label for e in at.expander]
+    assert "Trong cả nước" in [t.label for t in at.tabs]  # the panel is the page's last tab
     assert len(at.get("plotly_chart")) <= 10
     charts = _panel_charts(at)
     assert len(charts) == 2, "the strip and the sub-index profile"
@@ -148,8 +148,17 @@ def test_digital_page_shows_the_context_panel(ds, provinces):
         assert "Quảng Ninh: 1/63" in rank_line
 
 
+def test_the_panel_is_drawn_only_in_its_tab():
+    """Issue #9: the panel's strip, table and profile cost the page's first view; they are
+    computed and sent only when its tab is open."""
+    at = run_page("pages/chuyen_doi_so.py")
+    assert not at.exception
+    assert not _panel_charts(at) and not at.dataframe
+    assert not any(r.key == "ctx-digital-index" for r in at.radio)
+
+
 def test_peers_parameter_from_the_link():
-    at = run_page("pages/chuyen_doi_so.py", peers="nearest")
+    at = run_page("pages/chuyen_doi_so.py", peers="nearest", section="trong-ca-nuoc")
     assert not at.exception
     radio = at.radio(key="ctx-digital-peers")
     assert radio.value == "nearest"
@@ -157,7 +166,7 @@ def test_peers_parameter_from_the_link():
 
 
 def test_computed_papi_ranks_are_no_headline():
-    at = run_page("pages/chuyen_doi_so.py")
+    at = run_page("pages/chuyen_doi_so.py", section="trong-ca-nuoc")
     at.radio(key="ctx-digital-index").set_value("papi_score").run()
     assert not at.exception
     assert not any(m.value.startswith("**Xếp hạng Điểm tổng PAPI") for m in at.markdown)

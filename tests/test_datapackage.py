@@ -308,6 +308,7 @@ def test_data_page_shows_licence_and_dates():
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = "vi"
+    at.query_params["section"] = "nguon"  # the page's tab of sources
     at.run()
     at.switch_page("pages/du_lieu.py").run()
     assert not at.exception

@@ -10,11 +10,13 @@ import yaml
 from dashboard import fmt
 from dashboard.i18n import pick
 from tests.conftest import ROOT
-from tests.test_pages import run_page
+from tests.test_pages import run_page, table_open
 
 FACTS = yaml.safe_load((ROOT / "tests" / "fixtures" / "seed_facts.yaml").read_text(encoding="utf-8"))["facts"]
 NUMERIC = [f for f in FACTS if f.get("kind") != "names"]
 QUALIFIER = {"": "", ">": ">", "~": "~", "est": ""}
+PAGE_ID = {"pages/dang_doanh_nghiep.py": "party_enterprise", "pages/dang_truong_hoc.py": "party_school",
+           "pages/kinh_te_xa_hoi.py": "economy", "pages/chuyen_doi_so.py": "digital"}
 PAGE_OF_TOPIC = {
     "party_enterprise": "pages/dang_doanh_nghiep.py", "party_school": "pages/dang_truong_hoc.py",
     "party_membership": "pages/dang_truong_hoc.py", "economy": "pages/kinh_te_xa_hoi.py",
@@ -43,7 +45,7 @@ def test_fact_is_in_the_data(ds, fact):
 def page_tables():
     tables = {}
     for page in set(PAGE_OF_TOPIC.values()):
-        at = run_page(page)
+        at = run_page(page, state=table_open(PAGE_ID[page]))  # the figures table, opened
         assert not at.exception
         tables[page] = at.dataframe[-1].value
     return tables

@@ -160,6 +160,7 @@ def test_economy_map_panel_frames_both_provinces_with_its_legend():
     page under it."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "vi"
+    at.query_params["section"] = "fdi-khu-cong-nghiep"  # the tab of FDI and industrial parks
     at.switch_page("pages/kinh_te_xa_hoi.py").run()
     assert not at.exception, at.exception
     assert len(at.get("deck_gl_json_chart")) == 0  # no deck.gl on the page

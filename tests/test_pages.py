@@ -15,14 +15,26 @@ TOPIC_PAGES = ["pages/dang_doanh_nghiep.py", "pages/dang_truong_hoc.py", "pages/
 ALL_PAGES = ["pages/tong_quan.py", *TOPIC_PAGES, "pages/so_sanh_chi_tieu.py", "pages/du_lieu.py"]
 
 
-def run_page(page: str, **params) -> AppTest:
+def run_page(page: str, state: dict | None = None, **params) -> AppTest:
+    """Run ``page`` with query ``params``; ``state``: session-state values set before the
+    page's run (e.g. an expander opened: :func:`table_open`)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
     if page != "pages/tong_quan.py":
         at.switch_page(page).run()
+    elif state:
+        at.run()
     return at
+
+
+def table_open(key: str) -> dict:
+    """The session state of a page whose figures table (an expander drawn only once
+    opened) is open; ``key``: the topic page's id or the explorer's indicator."""
+    return {f"table-open-{key}": True}
 
 
 def texts(at: AppTest) -> str:
@@ -75,7 +87,7 @@ def test_party_enterprise_kpis_and_not_comparable_note():
 
 
 def test_economy_budget_chart_only_for_same_year():
-    at = run_page("pages/kinh_te_xa_hoi.py")
+    at = run_page("pages/kinh_te_xa_hoi.py", state=table_open("economy"), section="ngan-sach-xuat-khau")
     assert "59.872 tỷ đồng" in at.dataframe[0].value.to_string()  # the 3-year total, in the table
     figs = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
     titles = [f["layout"]["title"]["text"] for f in figs]
@@ -102,7 +114,9 @@ def test_explorer_restores_indicator_and_period_from_url():
     assert sorted(chart_labels(at)) == ["14/63", "8/63"]
     assert at.selectbox(key="w_indicator").value == "dti_rank"
     assert at.selectbox(key="w_period").value == "2021"
-    assert len(at.get("download_button")) == 2
+    assert not at.get("download_button"), "the figures table and its downloads wait until it is opened"
+    at = run_page("pages/so_sanh_chi_tieu.py", state=table_open("dti_rank"), indicator="dti_rank", period="2021")
+    assert len(at.get("download_button")) == 2 and len(at.dataframe) == 1
 
 
 def _texts_outside_popovers(node) -> list[str]:
@@ -170,9 +184,9 @@ def test_broken_data_folder_shows_health_banner(tmp_path, monkeypatch):
     assert not at.exception
     banner = " ".join(w.value for w in at.warning)
     assert "values.csv" in banner
-    table = at.dataframe[0].value
-    locations = " ".join(table.iloc[:, 1])
-    assert "values.csv:" in locations and ":province" in locations
+    # the data checks are the first tab: every problem with its file:row:column, as a table
+    table = next(h.value for h in at.get("html") if 'data-testid="health-problems"' in h.value)
+    assert "values.csv:" in table and ":province" in table
     # the valid figures still render on a topic page
     at2 = run_page("pages/dang_doanh_nghiep.py")
     assert "166 tổ chức" in " ".join(h.value for h in at2.get("html"))
@@ -199,10 +213,13 @@ def test_an_edit_shows_on_the_next_rerun_without_restart(tmp_path, monkeypatch):
 
 
 def test_economy_page_has_map_panel_and_national_growth():
-    at = run_page("pages/kinh_te_xa_hoi.py")
+    at = run_page("pages/kinh_te_xa_hoi.py", section="fdi-khu-cong-nghiep")
     assert len(at.get("deck_gl_json_chart")) == 0  # the map panel is a plotly figure (issue #9)
     figs = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
     maps_ = [f for f in figs if any(tr.get("name") == "zones" for tr in f["data"])]
     assert len(maps_) == 1 and "geo" not in maps_[0]["layout"]
+    at = run_page("pages/kinh_te_xa_hoi.py")  # the first tab: GRDP growth, with the country's line
+    figs = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
+    assert not [f for f in figs if any(tr.get("name") == "zones" for tr in f["data"])]
     growth = [f for f in figs if f["layout"]["title"]["text"] == "Tốc độ tăng trưởng GRDP"]
     assert growth and any(tr.get("name") == "Cả nước" for tr in growth[0]["data"])

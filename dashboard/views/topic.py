@@ -18,6 +18,7 @@ from ..components import (
     figures_table,
     mode_control,
     page_header,
+    section_tabs,
     series_legend_html,
     topic_tables_html,
 )
@@ -27,15 +28,19 @@ from ..i18n import t
 from ..map_parts import map_panel
 from ..present import md
 from ..session import context
-from ..topic_plan import plan_topic
+from ..topic_plan import open_section, page_sections, plan_topic
 
 #: Height of the economy page's map panel (px): modest, it shares the page with the charts.
 MAP_HEIGHT = 220
 
 
-def _plan(ds, page_id: str, provinces: tuple):
+def _plan(ds, page_id: str, provinces: tuple, concepts: tuple | None = None):
     spec = get_config().topic_pages[page_id]
-    return plan_topic(ds, spec.topics, list(provinces), spec.compositions)
+    return plan_topic(ds, spec.topics, list(provinces), spec.compositions, concepts=concepts)
+
+
+def _sections(ds, page_id: str, provinces: tuple):
+    return page_sections(ds, get_config().topic_pages[page_id], list(provinces))
 
 
 def _national(ds, provinces) -> list[str]:
@@ -57,7 +62,8 @@ def _figure(ds, kind: str, indicator: str, provinces: tuple, lang: str, mode: st
 
 
 def topic_page(page_id: str) -> None:
-    """A comparison page for the topics configured under ``topic_pages`` in config.yaml."""
+    """A comparison page for the topics configured under ``topic_pages`` in config.yaml:
+    one page, or a row of tabs (its ``sections``) of which only the open one is drawn."""
     ctx = context()
     ds, lang, cfg = ctx.ds, ctx.lang, ctx.cfg
     spec = cfg.topic_pages[page_id]
@@ -70,7 +76,10 @@ def topic_page(page_id: str) -> None:
         mode_control(ctx)
         st.info(t("figure.no_data_topic", lang))
         return
-    plan = memo(_plan, ds, page_id, provinces)
+    sections = memo(_sections, ds, page_id, provinces)
+    current = open_section(sections, ctx.view.section)
+    concepts = current.concepts if spec.sections else None
+    plan = memo(_plan, ds, page_id, provinces, concepts)
     series = [c for c in plan.charts if c.kind == "series"]
     # the mode switch and the one legend of every line chart share a row
     left, right = st.columns([2, 3], vertical_alignment="bottom")
@@ -84,7 +93,21 @@ def topic_page(page_id: str) -> None:
                       for c in series for _, r in c.rows.iterrows())
         with right:
             st.html(series_legend_html(ds, cfg, [p for p in provinces if p in drawn] + nat, lang, flagged))
-    if plan.without_data:
+    if spec.sections:
+        tabs = section_tabs(ctx, f"tp-sections-{page_id}", [(s.id, s.label(lang)) for s in sections], current.id)
+        with tabs[sections.index(current)]:
+            _section_body(ctx, page_id, current, plan, mode)
+    else:
+        _section_body(ctx, page_id, current, plan, mode)
+    figures_table(ctx, topic_rows.sort_values(["indicator", "province", "year_end"]), key=page_id)
+
+
+def _section_body(ctx, page_id: str, section, plan, mode: str) -> None:
+    """What one section (or a page without sections) shows: its charts (and map panel),
+    the national context panel, the "not directly comparable" and "only one province" tables."""
+    ds, lang = ctx.ds, ctx.lang
+    provinces = tuple(ctx.view.provinces)
+    if plan.without_data and (plan.charts or plan.side or not plan.single.empty):
         st.caption(t("topic.plan.none_for", lang,
                      provinces=", ".join(ds.province_name(p, lang) for p in plan.without_data)))
     shown = tuple(p for p in provinces if p not in plan.without_data)
@@ -106,22 +129,21 @@ def topic_page(page_id: str) -> None:
 
         def draw(fig=fig, chart=chart, i=i, sources=sources):
             st.plotly_chart(fig, config=charts.chart_config(f"{chart.indicator}-{chart.period or chart.kind}"),
-                            key=f"tp-{page_id}-{i}-{chart.indicator}")
+                            key=f"tp-{page_id}-{chart.indicator}-{chart.kind}-{chart.period}")
             st.caption(sources)
 
         items.append((int(fig.layout.height or 300) + 70, draw))  # + the source line
-    if spec.map_panel:
+    if section.map_panel:
         def draw_map():  # a plotly figure (SVG), titled like the charts: no deck.gl on this page (issue #9)
             map_panel(ctx, key=page_id, height=MAP_HEIGHT, title=t("topic.map_panel", lang))
 
         items.insert(0, (MAP_HEIGHT + 600, draw_map))  # map, its legend and credit  # the tallest panel first: the columns even out
     chart_flow(items)
-    if series:
+    if any(c.kind == "series" for c in plan.charts):
         st.caption(t("topic.plan.series_rule", lang))
-    if page_id == "digital":  # PCI and PAPI among all provinces (issue #10)
-        context_panel(ctx, key=f"ctx-{page_id}")
+    if section.context_panel:  # PCI and PAPI among all provinces (issue #10)
+        context_panel(ctx, key=f"ctx-{page_id}", expander=not section.id)
 
     html = topic_tables_html(ds, plan, list(provinces), lang, mode)
     if html.strip():
         st.html(html)
-    figures_table(ctx, topic_rows.sort_values(["indicator", "province", "year_end"]), key=page_id)

@@ -25,7 +25,7 @@ PAGES = [  # (url path, the page's figures expected: charts, the scorecard, a fi
     ("kinh-te-xa-hoi", "stPlotlyChart"),
     ("chuyen-doi-so", "stPlotlyChart"),
     ("so-sanh-chi-tieu", "stPlotlyChart"),
-    ("du-lieu", "stDataFrame"),
+    ("du-lieu", "health-problems"),  # the data checks tab: every problem as a table
 ]
 
 
@@ -86,6 +86,29 @@ def test_changing_a_control_updates_the_url(page, app_url):
     expect(page.locator("h1").first).to_have_text("Economy and society")
     page.get_by_role("radio", name="Per km²").click()
     page.wait_for_url("**mode=per_km2**")
+
+
+def test_a_tab_draws_its_charts_and_its_link_reopens_it(page, app_url):
+    """Issue #9: only the open tab of a topic page is drawn; choosing another draws it,
+    writes ``section`` into the link, and the link reopens that tab."""
+    open_app(page, app_url, "kinh-te-xa-hoi")
+    titles = lambda: [t.strip() for t in page.locator('[data-testid="stPlotlyChart"] .gtitle').all_text_contents()]
+    page.locator('[data-testid="stPlotlyChart"] .gtitle').first.wait_for(state="attached")
+    assert any("Tốc độ tăng trưởng GRDP" in t for t in titles())
+    page.get_by_role("tab", name="Năng lực cạnh tranh (PCI)").click()
+    page.wait_for_url("**section=nang-luc-canh-tranh**")
+    wait_ready(page)
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .gtitle')]
+        .some(t => t.textContent.includes('PCI'))""", timeout=30_000)
+    assert titles() and all("PCI" in t for t in titles()), titles()
+    url = page.url
+    page.goto(url)
+    wait_ready(page)
+    page.locator('[data-testid="stPlotlyChart"] .gtitle').first.wait_for(state="attached")
+    assert all("PCI" in t for t in titles()), titles()
+    assert page.get_by_role("tab", name="Năng lực cạnh tranh (PCI)").get_attribute("aria-selected") == "true"
+    no_error_boxes(page)
+    assert page.outside_requests == []
 
 
 def test_invalid_parameter_shows_default_view_and_notice(page, app_url):
