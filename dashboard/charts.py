@@ -66,11 +66,12 @@ def wrap_title(text: str, width: int = TITLE_WIDTH, max_lines: int = 3) -> str:
 
 
 def title_with_note(title: str, note: str, width: int = TITLE_WIDTH) -> str:
-    """A wrapped title and a short note (``lower rank is better``), the note never split."""
+    """A wrapped title (never cut: three lines hold every indicator title) and a short
+    note (``lower rank is better``), the note never split."""
     one = f"{title} · {note}"
     if len(one) <= width:
         return one
-    return wrap_title(title, width, 2) + "<br>" + note
+    return wrap_title(title, width, 3) + "<br>" + note
 
 
 def _legend_rows(fig: go.Figure, size: int, width: int = 420) -> int:

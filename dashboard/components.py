@@ -133,7 +133,7 @@ def mode_control(ctx: Context) -> str:
     return st.session_state["_view"].mode
 
 
-_PLAIN_TABLE = """<div class="tp-wrap"><table class="tp-table" data-testid="{{ testid }}">
+_PLAIN_TABLE = """<div class="tp-wrap"><table class="tp-table tp-plain" data-testid="{{ testid }}">
 <thead><tr>{% for c in columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody>
 </table></div>"""
@@ -207,11 +207,16 @@ TOPIC_CSS = """
   .tp-table th { text-align: left; font-weight: 600; background: #f1f3f5; padding: 5px 8px;
                  border-bottom: 2px solid #ccd; }
   .tp-table thead th { white-space: nowrap; }
+  .tp-plain td:first-child { white-space: nowrap; }
   @media (max-width: 640px) {
     .tp-side thead { display: none; }
     .tp-side tr, .tp-side th, .tp-side td { display: block; width: auto; }
     .tp-side td[data-label]::before { content: attr(data-label); display: block; font-weight: 600; color: #333; }
     .tp-side td.reason::before { content: attr(data-label); font-weight: 400; color: #555; margin-right: 6px; }
+    .tp-plain thead { display: none; }
+    .tp-plain tr { display: block; border-bottom: 1px solid #e3e3e8; padding: 4px 0; }
+    .tp-table.tp-plain td { display: inline-block; border-bottom: none; padding: 2px 8px; }
+    .tp-table.tp-plain td:last-child { display: block; }
   }
   .tp-table td { padding: 5px 8px; border-bottom: 1px solid #e3e3e8; vertical-align: top; }
   .tp-table td.reason { font-weight: 600; color: #8a3b00; background: #fff8f0; min-width: 7.5em; }

@@ -30,10 +30,14 @@ CSS = """
   [data-testid="stMain"] h1 { font-size: 2.4rem; }
   [data-testid="stMain"] h3 { font-size: 1.5rem; }
   .block-container { padding-top: 2.5rem; max-width: 1500px; }
+  /* a page's tabs (topic sections, the data page) read from the back of the room */
+  [data-testid="stTabs"] [data-testid="stTab"] p { font-size: 1.1rem; font-weight: 600; }
   @media (max-width: 640px) {
     [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div { font-size: 1.8rem; }
     [data-testid="stMain"] h1 { font-size: 1.8rem; }
     .block-container { padding-left: 0.8rem; padding-right: 0.8rem; }
+    /* every tab in view on a phone (the open one was scrolled out of sight) */
+    [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; overflow-x: visible; column-gap: 1rem; }
   }
 </style>
 """

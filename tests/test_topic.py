@@ -75,6 +75,16 @@ def test_at_most_ten_charts_and_no_cards(pages, page):
         assert len(at.metric) == 0, "no metric cards on a topic page: one element per concept"
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_chart_title_is_cut(pages, lang):
+    """A title wrapped to its column is never cut short with "…" (words lost on screen)."""
+    runs = [at for page in TOPIC_PAGES for at in pages[page]] if lang == "vi" else \
+        [at for page in TOPIC_PAGES for at in run_sections(page, lang="en")]
+    titles = [json.loads(p.proto.spec)["layout"].get("title", {}).get("text", "")
+              for at in runs for p in at.get("plotly_chart")]
+    assert titles and not [t for t in titles if "…" in t]
+
+
 def test_only_the_open_tab_is_drawn(pages):
     """Issue #9: a sectioned page computes and sends its open tab only; each tab draws
     something, no chart is drawn in two tabs, and the tab is the link's ``section``."""

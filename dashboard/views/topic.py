@@ -32,6 +32,9 @@ from ..topic_plan import open_section, page_sections, plan_topic
 
 #: Height of the economy page's map panel (px): modest, it shares the page with the charts.
 MAP_HEIGHT = 220
+#: The map panel alone in its tab: as high as a chart, as wide as the page's main column at
+#: 1366×768 with the sidebar open (the narrowest projector layout).
+MAP_ALONE_HEIGHT, MAIN_WIDTH = 400, 900
 
 
 def _plan(ds, page_id: str, provinces: tuple, concepts: tuple | None = None):
@@ -133,7 +136,9 @@ def _section_body(ctx, page_id: str, section, plan, mode: str) -> None:
             st.caption(sources)
 
         items.append((int(fig.layout.height or 300) + 70, draw))  # + the source line
-    if section.map_panel:
+    if section.map_panel and not items:  # the tab's only figure: the width of the page, its legend beside
+        map_panel(ctx, key=page_id, height=MAP_ALONE_HEIGHT, width=MAIN_WIDTH, title=t("topic.map_panel", lang))
+    elif section.map_panel:
         def draw_map():  # a plotly figure (SVG), titled like the charts: no deck.gl on this page (issue #9)
             map_panel(ctx, key=page_id, height=MAP_HEIGHT, title=t("topic.map_panel", lang))
 
