@@ -148,6 +148,14 @@ def plain_table_html(columns: list[str], rows: list[list[str]], testid: str) -> 
         columns=columns, rows=rows, testid=testid)
 
 
+def lazy_expander(label: str, key: str, icon: str | None = None):
+    """An expander, closed by default, whose content is computed and sent only once it is
+    opened (Streamlit's lazy expander): the container while open, else ``None``. For the
+    tables and panels that would otherwise cost every first view (issue #9)."""
+    box = st.expander(label, expanded=False, key=key, icon=icon, on_change="rerun")
+    return box if box.open else None
+
+
 def _on_section(key: str, labels: dict) -> None:
     section = labels.get(st.session_state.get(key))
     if section is not None:
@@ -176,9 +184,8 @@ def figures_table(ctx: Context, rows: pd.DataFrame, key: str, title_key: str = "
     opened (the table and the downloads cost a page's first view time: issue #9).
     """
     lang = ctx.lang
-    box = st.expander(t(title_key, lang, n=len(rows)), icon=":material/table:", key=f"table-open-{key}",
-                      on_change="rerun")
-    if not box.open:
+    box = lazy_expander(t(title_key, lang, n=len(rows)), f"table-open-{key}", ":material/table:")
+    if box is None:
         return
     table = export.figures_frame(ctx.ds, rows, lang)
     with box:

@@ -16,6 +16,7 @@ from . import context as C
 from . import context_charts, fmt
 from .cache import memo
 from .charts import chart_config, short_sources
+from .components import lazy_expander
 from .config import get_config
 from .i18n import t
 from .present import Md, escape_md, md, md_join
@@ -82,8 +83,8 @@ def context_panel(ctx: Context, key: str = "context", expander: bool = True) -> 
     if not expander:  # the tab's label is its heading
         _context_body(ctx, key)
         return
-    box = st.expander(t("context.title", ctx.lang), expanded=False, key=f"{key}-open", on_change="rerun")
-    if box.open:
+    box = lazy_expander(t("context.title", ctx.lang), f"{key}-open")
+    if box is not None:
         with box:
             _context_body(ctx, key)
 

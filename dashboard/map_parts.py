@@ -17,7 +17,7 @@ from . import charts, export, map_figure, maps
 from .i18n import pick, t
 from .present import escape_md, md, md_join, note_text, period_text, plot_text, source_text, value_text
 from . import cache
-from .components import comparability_note
+from .components import TOPIC_CSS, comparability_note, lazy_expander, plain_table_html
 from .session import Context
 
 MAP_HEIGHT = maps.VIEW_HEIGHT
@@ -252,20 +252,25 @@ def _download(df: pd.DataFrame, key: str, lang: str) -> None:
 
 def tables(ctx: Context, model: maps.MapModel) -> None:
     lang = ctx.lang
-    if not model.no_location.empty:
+    if not model.no_location.empty:  # a few rows: a table drawn at once (no data grid to load)
         st.subheader(t("map.no_location_title", lang, n=len(model.no_location)))
         st.caption(t("map.no_location_hint", lang))
         nl = maps.zones_table(model.no_location, lang)
-        st.dataframe(nl, hide_index=True, width="stretch")
+        st.html(TOPIC_CSS + plain_table_html(list(nl.columns), nl.astype(str).values.tolist(), "map-no-location"))
         _download(nl, "map-no-location", lang)
-    zt = maps.zones_table(model.zones, lang)
-    with st.expander(t("map.zones_title", lang, n=len(zt)), icon=":material/factory:"):
-        st.dataframe(zt, hide_index=True, width="stretch")
-        _download(zt, "map-parks", lang)
+    # the two full tables: computed and sent only once opened (issue #9)
+    box = lazy_expander(t("map.zones_title", lang, n=len(model.zones)), "map-zones-open", ":material/factory:")
+    if box is not None:
+        with box:
+            zt = maps.zones_table(model.zones, lang)
+            st.dataframe(zt, hide_index=True, width="stretch")
+            _download(zt, "map-parks", lang)
     table = maps.drawn_table(model, lang)
-    with st.expander(t("map.table_title", lang, n=len(table)), icon=":material/table:"):
-        st.dataframe(table, hide_index=True, width="stretch")
-        _download(table, "map-drawn", lang)
+    box = lazy_expander(t("map.table_title", lang, n=len(table)), "map-table-open", ":material/table:")
+    if box is not None:
+        with box:
+            st.dataframe(table, hide_index=True, width="stretch")
+            _download(table, "map-drawn", lang)
 
 
 # ----------------------------------------------------------------------------- page
