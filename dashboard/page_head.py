@@ -44,8 +44,9 @@ HEAD_CSS = (
 
 #: Lazily loaded parts of Streamlit's frontend that every page uses (file-name stems; the
 #: hashed names are looked up in the installed Streamlit): st.html and HTML in markdown,
-#: the sidebar's widgets, the share box's QR image. Small once Streamlit's main bundle is in.
-PRELOAD = ("Html", "rehype-raw", "ButtonGroup", "Multiselect", "TextInput", "Selectbox", "Radio", "ImageList")
+#: the sidebar's widgets (the share box's code block and QR image only load once it is
+#: opened). Small once Streamlit's main bundle is in.
+PRELOAD = ("Html", "rehype-raw", "ButtonGroup", "Multiselect", "TextInput", "Selectbox", "Radio")
 #: The large parts (plotly.js ~4.7 MB, deck.gl ~3 MB) only for the pages that draw them:
 #: fetched and compiled on a page without charts they cost the 2-core machine a second.
 CHARTS, MAPS = "PlotlyChart", "DeckGlJsonChart"

@@ -259,14 +259,27 @@ def _footer(ds: Dataset, lang: str) -> None:
     st.caption(t("footer.licence", lang))
 
 
+#: The session-state key of the share box (an expander drawn only once opened).
+SHARE_KEY = "share-open"
+
+
 def share_box(view: View, url_path: str) -> None:
-    """Copy-link control (every parameter explicit) and a QR code of the link, in the sidebar."""
+    """Copy-link control (every parameter explicit) and a QR code of the link, in the sidebar.
+
+    The link and its QR image are made and sent only while the box is open: a page's first
+    view then loads neither the code block's highlighter nor an image (issue #9), and a
+    rerun makes no QR code nobody looks at.
+    """
     import io
 
     import segno
 
+    box = st.sidebar.expander(t("share.title", view.lang), icon=":material/share:", key=SHARE_KEY,
+                              on_change="rerun")
+    if not box.open:
+        return
     link = permalink(str(st.context.url or ""), url_path, view)
-    with st.sidebar.expander(t("share.title", view.lang), icon=":material/share:"):
+    with box:
         st.caption(t("share.hint", view.lang))
         st.code(link, language=None, wrap_lines=True)
         buf = io.BytesIO()

@@ -31,6 +31,10 @@ def run_page(page: str, state: dict | None = None, **params) -> AppTest:
     return at
 
 
+#: The session state of an open share box ("Chia sẻ liên kết": the link and its QR code).
+SHARE_OPEN = {"share-open": True}
+
+
 def table_open(key: str) -> dict:
     """The session state of a page whose figures table (an expander drawn only once
     opened) is open; ``key``: the topic page's id or the explorer's indicator."""
@@ -51,9 +55,13 @@ def test_every_page_renders_without_exception(page, lang):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title, "each page has a title"
     assert not at.error, "no error boxes for the meeting room"
+    # the share box is drawn only once opened (issue #9): no link or QR image before
+    assert [e.label for e in at.sidebar.expander] and not [c for c in at.code if "provinces=" in c.value]
+    at = run_page(page, state=SHARE_OPEN, lang=lang)
     links = [c.value for c in at.code if "provinces=" in c.value]
     assert links, "every page has the copy-link control"
     assert all(p in links[0] for p in (f"lang={lang}", "mode=", "vintage=", "slide="))
+    assert len(at.sidebar.get("image")) == 1, "and the link's QR code"
 
 
 def test_overview_shows_both_provinces_with_basics_and_merger():

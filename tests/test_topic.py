@@ -13,7 +13,7 @@ from dashboard import fmt
 from dashboard.config import load_config
 from dashboard.topic_plan import MAX_CHARTS, plan_topic
 from tests.conftest import ROOT
-from tests.test_pages import TOPIC_PAGES, run_page
+from tests.test_pages import SHARE_OPEN, TOPIC_PAGES, run_page
 
 FACTS = [f for f in yaml.safe_load((ROOT / "tests" / "fixtures" / "seed_facts.yaml").read_text(encoding="utf-8"))["facts"]
          if f.get("kind") != "names"]
@@ -105,7 +105,8 @@ def test_only_the_open_tab_is_drawn(pages):
     growth = pages["pages/kinh_te_xa_hoi.py"][0]
     assert [json.loads(p.proto.spec) for p in first.get("plotly_chart")] == \
         [json.loads(p.proto.spec) for p in growth.get("plotly_chart")], "without `section` the first tab opens"
-    links = [c.value for c in growth.code if "provinces=" in c.value]
+    shared = run_page("pages/kinh_te_xa_hoi.py", state=SHARE_OPEN, section="tang-truong")
+    links = [c.value for c in shared.code if "provinces=" in c.value]
     assert "section=tang-truong" in links[0]
 
 
