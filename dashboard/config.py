@@ -23,6 +23,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _each_once(ids: list[str], message: str) -> None:
+    """Refuse a list of ids naming one twice (``message`` says which list)."""
+    if len(set(ids)) != len(ids):
+        raise ValueError(message)
+
+
 class Text(_Model):
     vi: str
     en: str
@@ -116,9 +122,7 @@ class TopicPage(_Model):
 
     @model_validator(mode="after")
     def _sections(self) -> "TopicPage":
-        ids = [s.id for s in self.sections]
-        if len(set(ids)) != len(ids):
-            raise ValueError("sections: each id once")
+        _each_once([s.id for s in self.sections], "sections: each id once")
         if self.sections and (self.map_panel or self.context_panel):
             raise ValueError("with `sections`, set `map_panel`/`context_panel` on the section that shows it")
         for s in self.sections:
@@ -237,13 +241,10 @@ class Config(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> "Config":
-        ids = [s.id for s in self.snapshots]
-        if len(set(ids)) != len(ids):
-            raise ValueError("snapshots: each id once")
+        _each_once([s.id for s in self.snapshots], "snapshots: each id once")
         pages = {p.id for p in self.pages}
-        section_ids = [s.id for page in self.topic_pages.values() for s in page.sections]
-        if len(set(section_ids)) != len(section_ids):
-            raise ValueError("topic_pages: each section id once across all pages (a link names one)")
+        _each_once([s.id for page in self.topic_pages.values() for s in page.sections],
+                   "topic_pages: each section id once across all pages (a link names one)")
         for row in self.scorecard.rows:
             if row.page not in pages:
                 raise ValueError(f"scorecard row {row.concept!r}: unknown page {row.page!r}")

@@ -15,8 +15,10 @@ driven by Playwright, measures for each page:
   script being idle again;
 - **KB/rerun**: bytes the server sent over the websocket for one rerun.
 
-Absolute times depend on the machine; the ratios to the empty page (measured the same way
-in the same run) are what the README reports. It prints figures and never fails.
+Absolute times depend on the machine; the ratios to the empty page are what the README
+reports. The empty page is measured next to each page (its renders interleaved with the
+page's, its rerun p95 right before the page's), so that a ratio compares the same minutes of
+a machine whose speed drifts. It prints figures and never fails.
 """
 
 from __future__ import annotations
@@ -179,15 +181,24 @@ def main() -> None:
             e_p95, e_kb = rerun_p95(browser, base, args.sessions, args.rounds)
             print(f"empty page: render {e_render:.2f} s, rerun p95 ({args.sessions} sessions) "
                   f"{e_p95:.2f} s, {e_kb:.0f} KB/rerun", flush=True)
+            print("each page is measured next to the empty page (interleaved renders; the empty page's "
+                  "rerun p95 again right before the page's): a ratio compares the same minutes of a noisy machine")
             print(f"{'page':20} {'render':>8} {'×empty':>7} {'shift':>6} {'rerun p95':>10} {'×empty':>7} "
-                  f"{'KB/rerun':>9}")
+                  f"{'KB/rerun':>9} {'empty render, p95':>18}")
             for path in args.pages.split(","):
                 url = f"http://127.0.0.1:{p_app}/{path}?lang=vi"
                 render_time(browser, url, 1)  # first visit fills the server's caches
-                r, shift = render_time(browser, url, args.runs)
+                times, e_times, shifts = [], [], []
+                for _ in range(args.runs):  # interleaved: drift of the machine hits both alike
+                    e_times.append(render_time(browser, base, 1)[0])
+                    t, shift = render_time(browser, url, 1)
+                    times.append(t)
+                    shifts.append(shift)
+                r, e_r, shift = statistics.median(times), statistics.median(e_times), max(shifts)
+                e_p95, _ = rerun_p95(browser, base, args.sessions, args.rounds)
                 p95, kb = rerun_p95(browser, url, args.sessions, args.rounds)
-                print(f"{path:20} {r:>6.2f} s {r / e_render:>6.1f}× {shift:>6.3f} {p95:>8.2f} s "
-                      f"{p95 / e_p95:>6.1f}× {kb:>9.0f}", flush=True)
+                print(f"{path:20} {r:>6.2f} s {r / e_r:>6.1f}× {shift:>6.3f} {p95:>8.2f} s "
+                      f"{p95 / e_p95:>6.1f}× {kb:>9.0f} {e_r:>9.2f} s {e_p95:>5.2f} s", flush=True)
             browser.close()
     finally:
         for proc in (app, empty):
