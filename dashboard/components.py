@@ -148,11 +148,12 @@ def plain_table_html(columns: list[str], rows: list[list[str]], testid: str) -> 
         columns=columns, rows=rows, testid=testid)
 
 
-def lazy_expander(label: str, key: str, icon: str | None = None):
+def lazy_expander(label: str, key: str, icon: str | None = None, parent=st):
     """An expander, closed by default, whose content is computed and sent only once it is
     opened (Streamlit's lazy expander): the container while open, else ``None``. For the
-    tables and panels that would otherwise cost every first view (issue #9)."""
-    box = st.expander(label, expanded=False, key=key, icon=icon, on_change="rerun")
+    tables and panels that would otherwise cost every first view (issue #9). ``parent``:
+    where it goes (``st.sidebar`` for the share box)."""
+    box = parent.expander(label, expanded=False, key=key, icon=icon, on_change="rerun")
     return box if box.open else None
 
 
@@ -162,7 +163,7 @@ def _on_section(key: str, labels: dict) -> None:
         update_view(section=section)
 
 
-def section_tabs(ctx: Context, key: str, sections: list[tuple[str, str]], current: str):
+def section_tabs(key: str, sections: list[tuple[str, str]], current: str):
     """A row of tabs (``(id, label)`` each) bound to the view's ``section``: the URL
     reopens the tab. Only the open tab's content should be drawn (Streamlit's lazy tabs:
     with ``on_change`` the others stay empty until chosen); returns the tab containers.

@@ -22,7 +22,6 @@ import pandas as pd
 from . import fmt, snapshots
 from .compare import comparability, difference
 from .i18n import pick, t
-from .topic_plan import section_of
 from .present import (
     comparability_text,
     flags,
@@ -31,6 +30,7 @@ from .present import (
     source_text,
     value_text,
 )
+from .topic_plan import section_of
 
 TEMPLATES = Path(__file__).with_name("templates")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -110,13 +110,13 @@ class Scorecard:
     since_title: str | None = None
 
 
-
 def _query_with_section(query: str, section: str | None) -> str:
     """``?query`` with the topic page's tab that shows the row (``section``), if any."""
     pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "section"]
     if section:
         pairs.append(("section", section))
     return f"?{urlencode(pairs)}" if pairs else ""
+
 
 def colour(cfg, pid: str, index: int) -> str:
     value = cfg.colour(pid, index)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from . import picker
 from .cache import dataset, memo
+from .components import lazy_expander
 from .config import ROOT, Config, get_config
 from .data import Dataset
 from .i18n import pick, t
@@ -274,9 +275,8 @@ def share_box(view: View, url_path: str) -> None:
 
     import segno
 
-    box = st.sidebar.expander(t("share.title", view.lang), icon=":material/share:", key=SHARE_KEY,
-                              on_change="rerun")
-    if not box.open:
+    box = lazy_expander(t("share.title", view.lang), SHARE_KEY, ":material/share:", parent=st.sidebar)
+    if box is None:
         return
     link = permalink(str(st.context.url or ""), url_path, view)
     with box:

@@ -52,13 +52,10 @@ def data_health_page() -> None:
     if meta is not None:
         st.caption(md("footer.dataset", lang, title=pick(meta.title, lang), version=meta.version,
                       updated=meta.updated.isoformat()))
-    labels = [t("health.checks", lang), t("health.sources", lang), t("health.indicators", lang),
-              t("health.licences", lang)]
     current = ctx.view.section if ctx.view.section in DATA_SECTIONS else DATA_SECTIONS[0]
-    tabs = section_tabs(ctx, "data-sections", list(zip(DATA_SECTIONS, labels)), current)
-    draw = {"kiem-tra": _checks, "nguon": _sources, "chi-tieu": _indicators, "giay-phep": _licences}[current]
+    tabs = section_tabs("data-sections", [(sid, t(_TABS[sid][0], lang)) for sid in DATA_SECTIONS], current)
     with tabs[DATA_SECTIONS.index(current)]:
-        draw(ds, lang)
+        _TABS[current][1](ds, lang)
 
 
 def _checks(ds, lang: str) -> None:
@@ -118,3 +115,8 @@ def _indicators(ds, lang: str) -> None:
 
 def _licences(ds, lang: str) -> None:
     st.markdown(t("health.licence_text", lang))
+
+
+#: Each tab of the page (ids: :data:`dashboard.state.DATA_SECTIONS`): its label and what it draws.
+_TABS = {"kiem-tra": ("health.checks", _checks), "nguon": ("health.sources", _sources),
+         "chi-tieu": ("health.indicators", _indicators), "giay-phep": ("health.licences", _licences)}

@@ -97,7 +97,7 @@ def topic_page(page_id: str) -> None:
         with right:
             st.html(series_legend_html(ds, cfg, [p for p in provinces if p in drawn] + nat, lang, flagged))
     if spec.sections:
-        tabs = section_tabs(ctx, f"tp-sections-{page_id}", [(s.id, s.label(lang)) for s in sections], current.id)
+        tabs = section_tabs(f"tp-sections-{page_id}", [(s.id, s.label(lang)) for s in sections], current.id)
         with tabs[sections.index(current)]:
             _section_body(ctx, page_id, current, plan, mode)
     else:
@@ -147,7 +147,8 @@ def _section_body(ctx, page_id: str, section, plan, mode: str) -> None:
     if any(c.kind == "series" for c in plan.charts):
         st.caption(t("topic.plan.series_rule", lang))
     if section.context_panel:  # PCI and PAPI among all provinces (issue #10)
-        context_panel(ctx, key=f"ctx-{page_id}", expander=not section.id)
+        in_tab = bool(section.id)  # a tab is its own heading; a page without tabs keeps it closed
+        context_panel(ctx, key=f"ctx-{page_id}", expander=not in_tab)
 
     html = topic_tables_html(ds, plan, list(provinces), lang, mode)
     if html.strip():
